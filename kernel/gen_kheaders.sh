@@ -1,0 +1,167 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Pack this kernel's headers and everything "make -C DIR M=SRC modules"
+# needs into one reproducible .tar.xz for kheaders.  Kbuild runs it from
+# the object tree; it also writes, in make syntax, the list of inputs it
+# read, so that Kbuild alone decides when the archive is stale.
+#
+# usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
+#                        -m SYMVERS [-t TIMESTAMP]
+#
+# STRIPPER is kernel/kheaders_strip, which removes comments from headers.
+# SYMVERS is packed as Module.symvers unless it is empty.
+
+set -eu
+
+me=gen_kheaders.sh
+fail() {
+	echo "$me: error: $*" >&2
+	exit 1
+}
+
+out='' depfile='' lds='' stripper='' symvers='' stamp=''
+while getopts o:d:l:s:m:t: opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	d) depfile=$OPTARG ;;
+	l) lds=$OPTARG ;;
+	s) stripper=$OPTARG ;;
+	m) symvers=$OPTARG ;;
+	t) stamp=$OPTARG ;;
+	*) fail "usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP]" ;;
+	esac
+done
+if [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] || [ -z "$stripper" ] || [ -z "$symvers" ]; then
+	fail "usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP]"
+fi
+if [ -z "${srctree:-}" ] || [ -z "${SRCARCH:-}" ]; then
+	fail "srctree and SRCARCH are not set; this script is run by Kbuild"
+fi
+[ -f include/config/auto.conf ] ||
+	fail "include/config/auto.conf is missing; run from a configured object tree"
+
+# Same bytes whatever the locale, umask, user or clock of the build.
+LC_ALL=C
+export LC_ALL
+umask 022
+# Without KBUILD_BUILD_TIMESTAMP every entry gets this fixed date.
+[ -n "$stamp" ] || stamp="2000-01-01 00:00:00 UTC"
+
+for tool in tar xz find sort cmp; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
+done
+tar --sort=name --version >/dev/null 2>&1 ||
+	fail "GNU tar 1.28 or later is needed (for --sort=name)"
+date -d "$stamp" +%s >/dev/null 2>&1 ||
+	fail "cannot parse timestamp '$stamp' (KBUILD_BUILD_TIMESTAMP)"
+
+enabled() {
+	grep -q "^$1=y" include/config/auto.conf
+}
+
+stage=$(cd "$(dirname "$out")" && pwd)/.kheaders_stage
+trap 'rm -rf "$stage" "$out.tmp" "$depfile.tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+rm -rf "$stage"
+mkdir -p "$stage/lists"
+
+arch_inc=arch/$SRCARCH/include
+
+# Source-tree inputs.  Generated directories are taken from the object
+# tree only, so stale ones left in the source tree by an earlier in-tree
+# build never leak in.
+(
+	cd "$srctree"
+	find include "$arch_inc" \
+		\( -path include/generated -o -path include/config -o \
+		   -path "$arch_inc/generated" \) -prune -o \
+		\( -type f -o -type l \) -print
+	echo Makefile
+	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*'
+	find scripts -maxdepth 1 -type f \
+		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
+		   -name check-local-export -o -name module-common.c \)
+) | sort >"$stage/lists/src"
+
+# Directories whose entries are inputs: a header added, removed or
+# renamed changes their mtime, which Kbuild sees.
+(
+	cd "$srctree"
+	find include "$arch_inc" \
+		\( -path include/generated -o -path include/config -o \
+		   -path "$arch_inc/generated" \) -prune -o -type d -print
+) | sort >"$stage/lists/srcdirs"
+
+# Object-tree inputs: generated headers and config, and the host tools
+# that external module builds run.  utsversion.h and compile.h carry the
+# build time, user and host and no module needs them.
+{
+	find include/generated "$arch_inc/generated" \
+		\( -type f -o -type l \) \
+		! -name utsversion.h ! -name compile.h ! -name '.*'
+	echo include/config/auto.conf
+	echo include/config/kernel.release
+	echo scripts/basic/fixdep
+	echo scripts/mod/modpost
+	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
+	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
+	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT; then
+		echo scripts/recordmcount
+	fi
+	if enabled CONFIG_GCC_PLUGINS; then
+		find scripts/gcc-plugins -name '*.so'
+	fi
+} | sort >"$stage/lists/obj"
+
+while read -r f; do
+	[ -e "$f" ] || fail "$f is missing from the object tree"
+done <"$stage/lists/obj"
+
+mkdir "$stage/root"
+(cd "$srctree" && tar -cf - --no-recursion -T "$stage/lists/src") |
+	tar -xf - -C "$stage/root"
+tar -cf - --no-recursion -T "$stage/lists/obj" | tar -xf - -C "$stage/root"
+cp "${KCONFIG_CONFIG:-.config}" "$stage/root/.config"
+cp "$lds" "$stage/root/scripts/module.lds"
+if [ -s "$symvers" ]; then
+	cp "$symvers" "$stage/root/Module.symvers"
+fi
+
+# Comments are most of the headers' bytes; the stripper keeps the code
+# exactly as the compiler sees it (see kheaders_strip.c).
+find "$stage/root" -type f -name '*.h' -exec "$stripper" {} + ||
+	fail "$stripper failed"
+
+# Host tools may carry debug info with absolute build paths.
+if command -v strip >/dev/null 2>&1; then
+	for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
+		 scripts/genksyms/genksyms scripts/recordmcount; do
+		[ -f "$stage/root/$f" ] || continue
+		strip --strip-debug "$stage/root/$f" ||
+			fail "strip failed on $f"
+	done
+fi
+
+# Owners, modes, mtimes and order fixed; GNU format has no per-run fields.
+# xz always runs two threads on 8 MiB blocks: the output depends on the
+# block size, never on how many CPUs the build machine has.
+tar -cf - -C "$stage/root" --format=gnu --sort=name \
+	--owner=0 --group=0 --numeric-owner --mode='u=rwX,go=rX' \
+	--mtime="$stamp" . |
+	xz --check=crc32 -6 --threads=2 --block-size=8MiB >"$out.tmp" ||
+	fail "tar or xz failed while writing $out"
+
+# The dependency list: every input file, and the source directories.
+# The module linker script and the stripper have rules of their own in
+# kernel/Makefile, so they are not listed here.
+{
+	echo "kheaders-deps := \\"
+	sed "s|^|  $srctree/|; s|\$| \\\\|" "$stage/lists/src" "$stage/lists/srcdirs"
+	sed 's|^|  |; s|$| \\|' "$stage/lists/obj"
+	echo
+} >"$depfile.tmp"
+
+mv -f "$depfile.tmp" "$depfile"
+mv -f "$out.tmp" "$out"

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kheaders: this kernel's headers and external-module build kit, as one
+ * .tar.xz archive made at build time by kernel/gen_kheaders.sh, embedded
+ * here and served read-only at /proc/kheaders.tar.xz and
+ * /sys/kernel/kheaders.tar.xz.
+ */
+
+#include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/sysfs.h>
+
+#define KHEADERS_NAME "kheaders.tar.xz"
+
+/*
+ * The archive goes into .rodata as it is.  Kbuild passes its path and
+ * rebuilds this object whenever the archive changes.
+ */
+asm(".pushsection .rodata, \"a\"\n"
+    ".global kheaders_archive\n"
+    "kheaders_archive:\n"
+    ".incbin \"" KHEADERS_ARCHIVE "\"\n"
+    ".global kheaders_archive_end\n"
+    "kheaders_archive_end:\n"
+    ".popsection\n");
+
+extern const u8 kheaders_archive[];
+extern const u8 kheaders_archive_end[];
+
+static size_t kheaders_size(void)
+{
+	return kheaders_archive_end - kheaders_archive;
+}
+
+static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	return simple_read_from_buffer(buf, count, ppos, kheaders_archive,
+				       kheaders_size());
+}
+
+static const struct proc_ops kheaders_proc_ops = {
+	.proc_read	= kheaders_proc_read,
+	.proc_lseek	= default_llseek,
+};
+
+static ssize_t kheaders_sysfs_read(struct file *file, struct kobject *kobj,
+				   struct bin_attribute *attr, char *buf,
+				   loff_t off, size_t count)
+{
+	return memory_read_from_buffer(buf, count, &off, kheaders_archive,
+				       kheaders_size());
+}
+
+/* .size is only known at run time, so this cannot be const. */
+static struct bin_attribute kheaders_sysfs_attr = {
+	.attr	= { .name = KHEADERS_NAME, .mode = 0444 },
+	.read	= kheaders_sysfs_read,
+};
+
+static struct proc_dir_entry *kheaders_proc;
+
+static int __init kheaders_init(void)
+{
+	int err;
+
+	if (IS_ENABLED(CONFIG_PROC_FS)) {
+		kheaders_proc = proc_create(KHEADERS_NAME, 0444, NULL,
+					    &kheaders_proc_ops);
+		if (!kheaders_proc)
+			return -ENOMEM;
+		proc_set_size(kheaders_proc, kheaders_size());
+	}
+
+	if (IS_ENABLED(CONFIG_SYSFS)) {
+		kheaders_sysfs_attr.size = kheaders_size();
+		err = sysfs_create_bin_file(kernel_kobj, &kheaders_sysfs_attr);
+		if (err) {
+			proc_remove(kheaders_proc);
+			return err;
+		}
+	}
+
+	return 0;
+}
+
+static void __exit kheaders_exit(void)
+{
+	/* Both removals wait for readers already inside a read callback. */
+	if (IS_ENABLED(CONFIG_SYSFS))
+		sysfs_remove_bin_file(kernel_kobj, &kheaders_sysfs_attr);
+	proc_remove(kheaders_proc);
+}
+
+module_init(kheaders_init);
+module_exit(kheaders_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Kernel headers and module build kit as /proc/kheaders.tar.xz");

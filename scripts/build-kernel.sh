@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build a small x86_64 test kernel with the kheaders overlay, out of tree
+# and with ccache, in the cache directory ($KHEADERS_CACHE or
+# ~/.cache/kheaders).  Prints the build directory on stdout.
+#
+# usage: scripts/build-kernel.sh [-v VERSION] [-c FRAGMENT]... NAME
+#   VERSION   Debian linux-source version (default 6.12)
+#   FRAGMENT  extra config fragment, on top of tests/configs/guest.config
+#   NAME      build directory name under $KHEADERS_CACHE/build
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ver=6.12
+frags=("$KH_REPO/tests/configs/guest.config")
+while getopts v:c: opt; do
+	case $opt in
+	v) ver=$OPTARG ;;
+	c) frags+=("$(realpath "$OPTARG")") ;;
+	*) die "usage: $0 [-v VERSION] [-c FRAGMENT]... NAME" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || die "usage: $0 [-v VERSION] [-c FRAGMENT]... NAME"
+name=$1
+
+need_tools make gcc ccache flex bison bc tar xz patch perl
+tree=$(patched_tree "$ver")
+out=$KH_CACHE/build/$name
+mkdir -p "$out"
+kmake=(make -C "$tree" O="$out" -j"$KH_JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+
+# Reconfigure only when the fragments change, so .config keeps its mtime
+# and an unchanged tree rebuilds nothing.
+stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.kh-config" 2>/dev/null)" != "$stamp" ]; then
+	log "configuring $name (tinyconfig + ${frags[*]##*/})"
+	"${kmake[@]}" -s tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
+	"${kmake[@]}" -s olddefconfig >/dev/null
+	# olddefconfig silently drops options whose dependencies are off.
+	for f in "${frags[@]}"; do
+		while IFS= read -r line; do
+			case $line in
+			CONFIG_*=*) grep -qxF "$line" "$out/.config" ||
+				die "$line from ${f##*/} did not survive olddefconfig (dependency missing?)" ;;
+			"# CONFIG_"*" is not set")
+				sym=${line#\# }; sym=${sym%% *}
+				! grep -q "^$sym=" "$out/.config" ||
+					die "$sym from ${f##*/} is still set after olddefconfig" ;;
+			esac
+		done <"$f"
+	done
+	echo "$stamp" >"$out/.kh-config"
+fi
+
+log "building $name (Linux $ver, $KH_JOBS jobs)"
+start=$(date +%s)
+"${kmake[@]}" bzImage modules >"$out/.kh-build.log" 2>&1 ||
+	{ tail -n 40 "$out/.kh-build.log" >&2; die "kernel build failed; log: $out/.kh-build.log"; }
+rm -rf "$out/modroot"
+"${kmake[@]}" -s INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
+log "built $name in $(($(date +%s) - start)) s: $(cat "$out/include/config/kernel.release")"
+echo "$out"

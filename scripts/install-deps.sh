@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Install, on Debian 12, everything the kheaders harness needs: the kernel
+# sources, a kernel build toolchain with ccache, QEMU and busybox for the
+# test guest, and the linters.  Does nothing when all is there already.
+
+set -eu
+
+pkgs="linux-source-6.12 build-essential ccache bc flex bison libelf-dev
+libssl-dev kmod xz-utils tar patch perl python3 file qemu-system-x86
+busybox-static shellcheck hyperfine"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing:$missing; run this script as root" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+apt-get update -qq
+# shellcheck disable=SC2086 # a list of package names
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Shared helpers for the kheaders harness scripts (sourced, not run).
+
+KH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KH_CACHE=${KHEADERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kheaders}
+KH_JOBS=${KH_JOBS:-$(nproc)}
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+need_tools() {
+	local t missing=
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
+	done
+	[ -z "$missing" ] || die "missing tools:$missing (run scripts/install-deps.sh as root)"
+}
+
+# pristine_tree VERSION: print the path of an unmodified Debian kernel source
+# tree, extracting /usr/src/linux-source-VERSION.tar.xz once.
+pristine_tree() {
+	local ver=$1 tarball=/usr/src/linux-source-$1.tar.xz dir=$KH_CACHE/src/pristine
+	if [ ! -f "$dir/linux-source-$ver/.kh-extracted" ]; then
+		[ -f "$tarball" ] || die "$tarball not found: apt-get install linux-source-$ver"
+		log "extracting $tarball"
+		rm -rf "$dir/linux-source-$ver"
+		mkdir -p "$dir"
+		tar -xf "$tarball" -C "$dir"
+		touch "$dir/linux-source-$ver/.kh-extracted"
+	fi
+	echo "$dir/linux-source-$ver"
+}
+
+# patched_tree VERSION: a hard-linked copy of the pristine tree with the
+# overlay applied (apply.sh replaces files, never writes through links).
+patched_tree() {
+	local ver=$1 src dst=$KH_CACHE/src/linux-$1-kheaders
+	src=$(pristine_tree "$ver")
+	if [ ! -f "$dst/.kh-copied" ]; then
+		log "making patched tree $dst"
+		rm -rf "$dst"
+		cp -al "$src" "$dst"
+		touch "$dst/.kh-copied"
+	fi
+	"$KH_REPO/scripts/apply.sh" "$dst" >&2 || die "apply.sh failed on $dst"
+	echo "$dst"
+}

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a kernel built by scripts/build-kernel.sh under QEMU (TCG), with the
+# host's root shared read-only over virtio-9p, and run SCRIPT inside it
+# (see tests/guest/init).  The console goes to LOG.  Exits 0 when the
+# guest ran the script to its end; otherwise says why and shows the log.
+#
+# usage: scripts/run-guest.sh [-t SECONDS] [-m MEMORY] BUILD_DIR SCRIPT LOG
+
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+timeout=900
+mem=1024
+while getopts t:m: opt; do
+	case $opt in
+	t) timeout=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	*) die "usage: $0 [-t SECONDS] [-m MEMORY] BUILD_DIR SCRIPT LOG" ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 3 ] || die "usage: $0 [-t SECONDS] [-m MEMORY] BUILD_DIR SCRIPT LOG"
+build=$(realpath "$1")
+script=$(realpath "$2")
+log=$3
+
+need_tools qemu-system-x86_64 busybox timeout
+[ -f "$build/arch/x86/boot/bzImage" ] || die "no kernel in $build: run scripts/build-kernel.sh"
+[ -x "$build/usr/gen_init_cpio" ] || die "$build/usr/gen_init_cpio missing (CONFIG_BLK_DEV_INITRD off?)"
+[ -d "$build/modroot/lib/modules" ] || die "$build/modroot missing: run scripts/build-kernel.sh"
+# The guest bind-mounts the test kernel's modules over /lib/modules, which
+# must exist in the shared host root (a container image may lack it).
+[ -d /lib/modules ] || mkdir -p /lib/modules ||
+	die "/lib/modules is missing on the host and cannot be created"
+busybox=$(command -v busybox)
+file "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	die "$busybox is not static: apt-get install busybox-static"
+
+# The initramfs holds only busybox and /init; everything else is the host's.
+initrd=$build/kh-initramfs.cpio
+"$build/usr/gen_init_cpio" - >"$initrd" <<CPIO
+dir /bin 755 0 0
+dir /dev 755 0 0
+nod /dev/console 600 0 0 c 5 1
+dir /proc 755 0 0
+dir /sys 755 0 0
+dir /host 755 0 0
+file /bin/busybox $busybox 755 0 0
+file /init $KH_REPO/tests/guest/init 755 0 0
+CPIO
+
+cmdline="console=ttyS0 tsc=unstable panic=-1 kh.script=$script kh.modules=$build/modroot/lib/modules"
+start=$(date +%s.%N)
+rc=0
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+	-machine pc -accel tcg,thread=multi -smp 2 -m "$mem" \
+	-display none -monitor none -serial stdio -no-reboot \
+	-kernel "$build/arch/x86/boot/bzImage" -initrd "$initrd" -append "$cmdline" \
+	-fsdev local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=host0 \
+	</dev/null >"$log" 2>&1 || rc=$?
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+log "guest ran for ${elapsed%.*} s (qemu exit $rc), console log: $log"
+
+why=
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	why="guest timed out after $timeout s"
+elif ! grep -q '^KH-BOOTED' "$log"; then
+	why="guest did not boot"
+elif grep -q '^KH-GUEST-ERROR' "$log"; then
+	why=$(grep -m1 '^KH-GUEST-ERROR' "$log")
+elif ! grep -q '^KH-DONE' "$log"; then
+	why="guest did not finish its script (panic or crash?)"
+fi
+if [ -n "$why" ]; then
+	echo "---- last 60 lines of $log ----" >&2
+	tail -n 60 "$log" | tr -d '\r' >&2
+	echo "----" >&2
+	die "$why"
+fi

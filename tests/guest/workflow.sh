@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The user's workflow, run inside the test guest (chrooted into the host's
+# root, see tests/guest/init).  Each step prints "KH-STEP name rc=N"; the
+# host side (tests/test-guest-workflow.sh) judges what was printed.
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+rel=$(uname -r)
+
+step() {
+	name=$1
+	shift
+	echo "KH-RUN $name: $*"
+	"$@"
+	rc=$?
+	echo "KH-STEP $name rc=$rc"
+	return $rc
+}
+
+sha() {
+	sha256sum <"$1" | cut -c1-64
+}
+
+if grep -q '/kheaders.ko$' "/lib/modules/$rel/modules.builtin" 2>/dev/null; then
+	echo "KH-MODE builtin"
+	[ -e /proc/kheaders.tar.xz ]
+	echo "KH-STEP present-at-boot rc=$?"
+else
+	echo "KH-MODE module"
+	[ ! -e /proc/kheaders.tar.xz ]
+	echo "KH-STEP absent-before-modprobe rc=$?"
+fi
+
+step modprobe modprobe kheaders
+echo "KH-SHA proc $(sha /proc/kheaders.tar.xz)"
+echo "KH-SHA sys $(sha /sys/kernel/kheaders.tar.xz)"
+echo "KH-MODES $(stat -c %a /proc/kheaders.tar.xz) $(stat -c %a /sys/kernel/kheaders.tar.xz)"
+
+# Literally as the user types it, $HOME expanded by that shell.
+# shellcheck disable=SC2016
+step extract sh -c 'mkdir -p $HOME/headers && tar -xf /proc/kheaders.tar.xz -C $HOME/headers'
+
+cp -r "$repo/tests/modules/kh_hello" /tmp/kh_hello
+cd /tmp/kh_hello || exit 1
+start=$(cut -d' ' -f1 /proc/uptime)
+step build make -C "$HOME/headers" M="$(pwd)" modules
+echo "KH-TIME build $start $(cut -d' ' -f1 /proc/uptime)"
+echo "KH-VERMAGIC $(modinfo -F vermagic kh_hello.ko)"
+
+step insmod insmod kh_hello.ko
+dmesg | grep 'kh_hello:' | sed 's/^/KH-DMESG /'
+step rmmod-hello rmmod kh_hello
+
+if [ -e "/lib/modules/$rel/kernel/kernel/kheaders.ko" ]; then
+	step rmmod-kheaders rmmod kheaders
+	[ ! -e /proc/kheaders.tar.xz ] && [ ! -e /sys/kernel/kheaders.tar.xz ]
+	echo "KH-STEP gone-after-rmmod rc=$?"
+fi

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Run the test tiers and print one closing line for all of them.
+#   tests/run.sh          fast tier, then the full tier (kernel builds, QEMU)
+#   tests/run.sh --fast   fast tier only (seconds)
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+suites=(test-fast.sh)
+if [ "${1:-}" != --fast ]; then
+	suites+=(test-apply.sh test-staleness.sh test-reproducible.sh
+		"test-guest-workflow.sh" "test-guest-workflow.sh -y")
+fi
+
+passed=0 failed=0 skipped=0
+for s in "${suites[@]}"; do
+	echo "=== tests/$s"
+	start=$(date +%s)
+	out=$(mktemp)
+	# shellcheck disable=SC2086 # the suite name carries its options
+	KH_UNDER_RUNNER=1 "$here"/$s 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS ' "$out")
+	f=$(grep -c '^FAIL ' "$out")
+	k=$(grep -c '^SKIP ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL tests/$s exited $rc without reporting a failure"
+		f=1
+	fi
+	rm -f "$out"
+	echo "=== tests/$s: $p passed, $f failed, $k skipped in $(($(date +%s) - start)) s"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Fast tier (seconds, no kernel build): lints, the comment stripper on
+# fixtures and real headers, and gen_kheaders.sh on a small fake kernel
+# tree: contents, reproducibility, dependency list, failure messages.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+need_tools gcc tar xz
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# --- lints -----------------------------------------------------------------
+mapfile -t shells < <(cd "$KH_REPO" && grep -rlE '^#!.*/(ba)?sh' --exclude-dir=.git . | sort)
+if command -v shellcheck >/dev/null; then
+	check "shellcheck on ${#shells[@]} scripts" \
+		env -C "$KH_REPO" shellcheck -x "${shells[@]}"
+else
+	skip "shellcheck not installed"
+fi
+check "kheaders_strip.c builds without warnings" \
+	gcc -O2 -Wall -Wextra -Werror -o "$work/strip" "$KH_REPO/kernel/kheaders_strip.c"
+
+# --- comment stripper --------------------------------------------------------
+fx=$KH_REPO/tests/fixtures/strip
+for f in tricky stray-quote; do
+	cp "$fx/$f.h" "$work/$f.h"
+	"$work/strip" "$work/$f.h"
+	check "stripper output on $f.h is as expected" cmp -s "$work/$f.h" "$fx/$f.h.expected"
+done
+
+# Equivalence: gcc, reading each header as already preprocessed, must see
+# the same tokens before and after (backslash-newlines spliced).
+tokens() {
+	gcc -fpreprocessed -dD -E -P -x c "$1" 2>/dev/null |
+		perl -0pe 's/\\\n//g; s/\s+/\n/g; s/^\n//'
+}
+same_tokens() {
+	local f n=0 bad=0
+	for f in "$@"; do
+		cp "$f" "$work/eq.h"
+		"$work/strip" "$work/eq.h" || return 1
+		if [ "$(tokens "$f")" != "$(tokens "$work/eq.h")" ]; then
+			echo "  token stream changed: $f"
+			bad=$((bad + 1))
+		fi
+		n=$((n + 1))
+	done
+	echo "  compared $n headers, $bad changed"
+	[ "$bad" -eq 0 ] && [ "$n" -gt 0 ]
+}
+check "stripper keeps gcc's token stream: fixture" same_tokens "$fx/tricky.h"
+mapfile -t sample < <(find /usr/include/linux /usr/include/x86_64-linux-gnu/sys -name '*.h' 2>/dev/null | sort | head -n 150)
+if [ "${#sample[@]}" -gt 0 ]; then
+	check "stripper keeps gcc's token stream: /usr/include sample" same_tokens "${sample[@]}"
+else
+	skip "no /usr/include headers to compare"
+fi
+
+# --- gen_kheaders.sh on a fake kernel tree -----------------------------------
+# make_tree DIR: a source tree and an object tree with the files a real
+# build would hand the generator.
+make_tree() {
+	local s=$1/src o=$1/obj
+	mkdir -p "$s/include/linux" "$s/arch/x86/include/asm" "$s/scripts" \
+		"$o/include/generated" "$o/include/config" "$o/arch/x86/include/generated/asm" \
+		"$o/scripts/basic" "$o/scripts/mod" "$o/tools/objtool" "$o/kernel"
+	printf '/* SPDX-License-Identifier: GPL-2.0 */\n/* drop me */\nint a;\n' >"$s/include/linux/a.h"
+	printf '#define B 1 // drop me\n' >"$s/arch/x86/include/asm/b.h"
+	echo 'VERSION = 6' >"$s/Makefile"
+	echo '# arch' >"$s/arch/x86/Makefile"
+	echo '# build' >"$s/scripts/Makefile.build"
+	echo '# inc' >"$s/scripts/Kbuild.include"
+	printf '#!/bin/sh\n' >"$s/scripts/depmod.sh"
+	echo 'not packed' >"$s/scripts/checkpatch.pl"
+	mkdir -p "$s/include/generated"
+	echo 'stale from an in-tree build' >"$s/include/generated/stale.h"
+	echo '#define CONFIG_OBJTOOL 1' >"$o/include/generated/autoconf.h"
+	echo '#define UTS_VERSION "#1 now"' >"$o/include/generated/utsversion.h"
+	echo '#define LINUX_COMPILE_BY "me"' >"$o/include/generated/compile.h"
+	echo '#include <asm-generic/c.h>' >"$o/arch/x86/include/generated/asm/c.h"
+	echo 'CONFIG_OBJTOOL=y' >"$o/include/config/auto.conf"
+	echo '6.12.0-test' >"$o/include/config/kernel.release"
+	echo 'CONFIG_OBJTOOL=y' >"$o/.config"
+	cp "$work/tool" "$o/scripts/basic/fixdep"
+	cp "$work/tool" "$o/scripts/mod/modpost"
+	cp "$work/tool" "$o/tools/objtool/objtool"
+	echo 'SECTIONS {}' >"$o/kernel/kheaders-module.lds"
+	cp "$KH_REPO/kernel/gen_kheaders.sh" "$s/gen_kheaders.sh"
+}
+
+# gen DIR [ENV...]: run the generator in DIR/obj as Kbuild would.
+gen() {
+	local d=$1
+	shift
+	(cd "$d/obj" && env srctree="$d/src" SRCARCH=x86 "$@" \
+		sh "$d/src/gen_kheaders.sh" -o kernel/kheaders_data.tar.xz \
+		-d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
+		-s "$work/strip")
+}
+
+echo 'int main(void) { return 0; }' >"$work/tool.c"
+gcc -O2 -o "$work/tool" "$work/tool.c"
+make_tree "$work/t1"
+make_tree "$work/a-much/longer/t2"
+check "generator runs on the fake tree" gen "$work/t1"
+a1=$work/t1/obj/kernel/kheaders_data.tar.xz
+tar -tf "$a1" | sed 's|^\./||' | sort >"$work/list"
+has() { grep -qxF "$1" "$work/list"; }
+hasnt() { ! grep -qxF "$1" "$work/list"; }
+for f in include/linux/a.h arch/x86/include/asm/b.h Makefile arch/x86/Makefile \
+	scripts/Makefile.build scripts/Kbuild.include scripts/depmod.sh \
+	include/generated/autoconf.h arch/x86/include/generated/asm/c.h \
+	include/config/auto.conf include/config/kernel.release .config \
+	scripts/module.lds scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool; do
+	check "archive holds $f" has "$f"
+done
+for f in include/generated/utsversion.h include/generated/compile.h \
+	include/generated/stale.h scripts/checkpatch.pl; do
+	check "archive leaves out $f" hasnt "$f"
+done
+check "archive is xz with CRC32 checks" bash -c "xz --robot -lv '$a1' | grep -q '^stream.*CRC32'"
+check "archive has no absolute paths or ..'" bash -c "! tar -tf '$a1' | grep -qE '^/|(^|/)\\.\\.(/|\$)'"
+check "entries are root-owned, dated by the fixed default" \
+	bash -c "! tar -tvf '$a1' --numeric-owner --utc | grep -v ' 0/0 .* 2000-01-01 00:00 '"
+mkdir "$work/x"
+tar -xf "$a1" -C "$work/x"
+check "comments stripped, SPDX kept" \
+	bash -c "grep -q SPDX '$work/x/include/linux/a.h' && ! grep -q 'drop me' '$work/x/include/linux/a.h' '$work/x/arch/x86/include/asm/b.h'"
+check "modes normalised (0644 files, 0755 tools)" \
+	bash -c "[ \$(stat -c %a '$work/x/include/linux/a.h') = 644 ] && [ \$(stat -c %a '$work/x/scripts/mod/modpost') = 755 ]"
+
+deps=$work/t1/obj/kernel/.kheaders_data.deps
+check "dependency list names the headers" grep -q "^  $work/t1/src/include/linux/a.h \\\\\$" "$deps"
+check "dependency list names the source directories" grep -q "^  $work/t1/src/include/linux \\\\\$" "$deps"
+check "dependency list names generated files" grep -q "^  include/generated/autoconf.h \\\\\$" "$deps"
+# shellcheck disable=SC2016 # a make variable, not a shell one
+check "dependency list parses as make" \
+	make -s -f - -C "$work/t1/obj" <<<'include kernel/.kheaders_data.deps
+all: ; @test -n "$(kheaders-deps)"'
+
+# Reproducible: other directory, umask, locale, time zone, user-visible clock.
+(umask 077 && gen "$work/a-much/longer/t2" LANG=de_DE.UTF-8 LC_ALL= TZ=Asia/Tokyo) ||
+	bad "generator runs in a second tree"
+check "byte-identical archive from another dir, umask, locale and TZ" \
+	cmp "$a1" "$work/a-much/longer/t2/obj/kernel/kheaders_data.tar.xz"
+gen "$work/t1" KBUILD_BUILD_TIMESTAMP=x >/dev/null 2>&1
+(cd "$work/t1/obj" && srctree="$work/t1/src" SRCARCH=x86 sh "$work/t1/src/gen_kheaders.sh" \
+	-o "$work/ts.tar.xz" -d "$work/ts.deps" -l kernel/kheaders-module.lds -s "$work/strip" \
+	-t '2024-05-06 07:08:09 UTC')
+check "-t sets every mtime" \
+	bash -c "! tar -tvf '$work/ts.tar.xz' --utc | grep -v ' 2024-05-06 07:08 '"
+
+# Failures: a clear message, and no archive left behind.
+rm -f "$a1"
+msg=$(PATH=$work/nopath gen "$work/t1" 2>&1)
+check "missing tools are named" grep -q "not found" <<<"$msg"
+mkdir -p "$work/fakebin"
+for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh; do
+	p=$(command -v "$t") && ln -sf "$p" "$work/fakebin/$t"
+done
+msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
+check "missing xz is named" grep -q "'xz' not found" <<<"$msg"
+check "no archive after a failure" test ! -e "$a1"
+mv "$work/t1/obj/scripts/mod/modpost" "$work/modpost.away"
+msg=$(gen "$work/t1" 2>&1)
+check "missing host tool is named" grep -q "scripts/mod/modpost is missing" <<<"$msg"
+mv "$work/modpost.away" "$work/t1/obj/scripts/mod/modpost"
+printf '#!/bin/sh\ncat >/dev/null; exit 1\n' >"$work/fakebin/xz"
+chmod +x "$work/fakebin/xz"
+msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
+check "failing xz stops the build" grep -q "failed while writing" <<<"$msg"
+check "no archive or temporary left after xz fails" \
+	bash -c "! ls '$work/t1/obj/kernel/' | grep -q 'tar.xz'"
+
+# apply.sh refuses what is not a kernel tree.
+msg=$("$KH_REPO/scripts/apply.sh" "$work/t1/obj" 2>&1)
+check "apply.sh refuses a directory that is no kernel tree" grep -q "does not look like a Linux source tree" <<<"$msg"
+
+summary
