@@ -134,15 +134,16 @@ fi
 find "$stage/root" -type f -name '*.h' -exec "$stripper" {} + ||
 	fail "$stripper failed"
 
-# Host tools may carry debug info with absolute build paths.
-if command -v strip >/dev/null 2>&1; then
-	for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
-		 scripts/genksyms/genksyms scripts/recordmcount; do
-		[ -f "$stage/root/$f" ] || continue
-		strip --strip-debug "$stage/root/$f" ||
-			fail "strip failed on $f"
-	done
-fi
+# Host tools may carry debug info with absolute build paths, and a build
+# ID computed over it; drop both so the bytes depend only on the code.
+strip_bin=$(command -v strip || command -v llvm-strip) ||
+	fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
+for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
+	 scripts/genksyms/genksyms scripts/recordmcount; do
+	[ -f "$stage/root/$f" ] || continue
+	"$strip_bin" --strip-debug --remove-section=.note.gnu.build-id \
+		"$stage/root/$f" || fail "$strip_bin failed on $f"
+done
 
 # Owners, modes, mtimes and order fixed; GNU format has no per-run fields.
 # xz always runs two threads on 8 MiB blocks: the output depends on the

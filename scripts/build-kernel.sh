@@ -31,7 +31,7 @@ need_tools make gcc ccache flex bison bc tar xz patch perl
 tree=$(patched_tree "$ver")
 out=$KH_CACHE/build/$name
 mkdir -p "$out"
-kmake=(make -C "$tree" O="$out" -j"$KH_JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+kmake=(kernel_make "$tree" "$out")
 
 # Reconfigure only when the fragments change, so .config keeps its mtime
 # and an unchanged tree rebuilds nothing.
@@ -42,17 +42,22 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.kh-config" 2>/dev/null)" != "$stam
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >/dev/null
 	"${kmake[@]}" -s olddefconfig >/dev/null
 	# olddefconfig silently drops options whose dependencies are off.
-	for f in "${frags[@]}"; do
-		while IFS= read -r line; do
-			case $line in
-			CONFIG_*=*) grep -qxF "$line" "$out/.config" ||
-				die "$line from ${f##*/} did not survive olddefconfig (dependency missing?)" ;;
-			"# CONFIG_"*" is not set")
-				sym=${line#\# }; sym=${sym%% *}
-				! grep -q "^$sym=" "$out/.config" ||
-					die "$sym from ${f##*/} is still set after olddefconfig" ;;
-			esac
-		done <"$f"
+	# Later fragments override earlier ones, as in merge_config.sh.
+	declare -A want=()
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want[${line%%=*}]=$line ;;
+		"# CONFIG_"*" is not set") sym=${line#\# }; want[${sym%% *}]=$line ;;
+		esac
+	done < <(cat "${frags[@]}")
+	for sym in "${!want[@]}"; do
+		line=${want[$sym]}
+		case $line in
+		CONFIG_*) grep -qxF "$line" "$out/.config" ||
+			die "$line did not survive olddefconfig (dependency missing?)" ;;
+		*) ! grep -q "^$sym=" "$out/.config" ||
+			die "$sym is still set after olddefconfig" ;;
+		esac
 	done
 	echo "$stamp" >"$out/.kh-config"
 fi

@@ -45,3 +45,11 @@ patched_tree() {
 	"$KH_REPO/scripts/apply.sh" "$dst" >&2 || die "apply.sh failed on $dst"
 	echo "$dst"
 }
+
+# kernel_make TREE BUILD ARGS...: make in an out-of-tree build, always with
+# the same compiler settings, so that no command line changes between runs.
+kernel_make() {
+	local tree=$1 build=$2
+	shift 2
+	make -C "$tree" O="$build" -j"$KH_JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}

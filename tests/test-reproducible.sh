@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: build the same 6.12 tree and config a second time, in another
+# (longer) build directory, as another user, with another umask, locale,
+# time zone, -j level and build user/host name, later in time; the two
+# kheaders archives must be byte-identical.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+build=$("$KH_REPO/scripts/build-kernel.sh" 6.12-m) || { bad "6.12-m: kernel build"; summary; exit; }
+tree=$KH_CACHE/src/linux-6.12-kheaders
+other=$KH_CACHE/build/repro/a/much/longer/build-directory
+uid=65534
+
+rm -rf "$other"
+mkdir -p "$other" "$KH_CACHE/ccache-repro"
+cp "$build/.config" "$other/.config"
+chown -R "$uid:$uid" "$other" "$KH_CACHE/ccache-repro"
+# The other user must reach the source tree: let it traverse (not list)
+# the directories above the cache.
+d=$KH_CACHE
+while [ "$d" != / ]; do
+	chmod o+x "$d"
+	d=$(dirname "$d")
+done
+chmod o+rx "$KH_CACHE/build" "$KH_CACHE/build/repro"
+log "second build as uid $uid in $other (umask 077, TZ=Asia/Tokyo, -j3)"
+if setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i \
+	PATH="$PATH" HOME="$other" CCACHE_DIR="$KH_CACHE/ccache-repro" \
+	TZ=Asia/Tokyo LC_ALL=C.UTF-8 KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
+	bash -c "umask 077 && make -C '$tree' O='$other' -j3 CC='ccache gcc' HOSTCC='ccache gcc' \
+		olddefconfig bzImage modules" >"$KH_CACHE/build/repro/build.log" 2>&1; then
+	ok "second build as another user"
+else
+	tail -n 30 "$KH_CACHE/build/repro/build.log"
+	bad "second build as another user"
+	summary
+	exit
+fi
+
+a=$build/kernel/kheaders_data.tar.xz
+b=$other/kernel/kheaders_data.tar.xz
+if cmp "$a" "$b"; then
+	ok "archives from the two builds are byte-identical ($(stat -c %s "$a") bytes)"
+else
+	bad "archives from the two builds are byte-identical"
+	diff <(tar -tvf "$a") <(tar -tvf "$b") | head -n 10
+	mkdir -p "$other.x/a" "$other.x/b"
+	tar -xf "$a" -C "$other.x/a" && tar -xf "$b" -C "$other.x/b"
+	diff -rq "$other.x/a" "$other.x/b" | head -n 10
+	rm -rf "$other.x"
+fi
+check "archive holds no build-machine path" \
+	bash -c "! xz -dc '$b' | grep -aqF -e '$KH_CACHE' -e '$other'"
+summary

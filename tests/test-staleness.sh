@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: on a real prepared 6.12 build (=m), check that Kbuild rebuilds
+# the kheaders archive exactly when its content could differ, and that an
+# interrupted generation never leaves a truncated archive.  Every change
+# made to the source or build tree is undone before the next case.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+build=$("$KH_REPO/scripts/build-kernel.sh" 6.12-m) || { bad "6.12-m: kernel build"; summary; exit; }
+tree=$KH_CACHE/src/linux-6.12-kheaders
+archive=$build/kernel/kheaders_data.tar.xz
+work=$(mktemp -d)
+probe=$tree/include/linux/kheaders-probe.h
+probe2=$tree/include/linux/kheaders-probe2.h
+stale=$tree/include/generated/kheaders-stale.h
+cleanup() {
+	rm -rf "$work" "$probe" "$probe2" "$stale"
+	rmdir "$tree/include/generated" 2>/dev/null
+	"$KH_REPO/scripts/apply.sh" "$tree" >/dev/null
+}
+trap cleanup EXIT
+
+# mk [VAR=VALUE...]: a full kernel build; sets $gen to 1 when the archive
+# was regenerated (GEN line printed and archive replaced), else 0.
+mk() {
+	local before after
+	before=$(stat -c %i.%Y "$archive" 2>/dev/null)
+	kernel_make "$tree" "$build" bzImage modules "$@" >"$work/make.log" 2>&1 ||
+		{ tail -n 20 "$work/make.log"; gen=error; return 1; }
+	after=$(stat -c %i.%Y "$archive")
+	if grep -q 'GEN     kernel/kheaders_data.tar.xz' "$work/make.log" &&
+		[ "$before" != "$after" ]; then
+		gen=1
+	else
+		gen=0
+	fi
+}
+# expect WANT NAME: WANT is 1 (rebuilt) or 0 (left alone).
+expect() {
+	local what=rebuilt
+	[ "$1" = 0 ] && what="left alone"
+	if [ "$gen" = "$1" ]; then ok "$2: archive $what"; else bad "$2: archive $what (gen=$gen)"; fi
+}
+# member PATH: print a file from the archive.
+member() { tar -xOf "$archive" "./$1" 2>/dev/null; }
+
+mk; mk
+expect 0 "no-op make"
+t0=$(date +%s.%N)
+mk
+log "no-op make: $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s in all"
+
+echo 'int kheaders_probe;' >"$probe"
+mk
+expect 1 "header added"
+check "added header is in the archive" grep -q kheaders_probe < <(member include/linux/kheaders-probe.h)
+
+# Same size, same second: only a nanosecond mtime tells it apart.
+echo 'int kheaders_pr0be;' >"$probe"
+mk
+expect 1 "header edited to the same size at once"
+check "edited header content is in the archive" grep -q kheaders_pr0be < <(member include/linux/kheaders-probe.h)
+
+mv "$probe" "$probe2"
+mk
+expect 1 "header renamed"
+check "renamed header is in the archive under its new name only" \
+	bash -c "tar -tf '$archive' | grep -q 'kheaders-probe2.h' && ! tar -tf '$archive' | grep -q 'kheaders-probe.h'"
+
+rm "$probe2"
+mk
+expect 1 "header deleted"
+check "deleted header is gone from the archive" bash -c "! tar -tf '$archive' | grep -q kheaders-probe"
+mk
+expect 0 "no-op make after the header cases"
+
+# A generated header changed (prepare writes it back; either way the
+# archive must follow the object tree).
+echo '/* probe */' >>"$build/include/generated/timeconst.h"
+mk
+expect 1 "generated header changed"
+check "archive's timeconst.h equals the build's" \
+	cmp -s <(member include/generated/timeconst.h) "$build/include/generated/timeconst.h"
+
+# .config changed: the new release string must reach autoconf.h,
+# kernel.release and utsrelease.h in the archive.
+cp "$build/.config" "$work/config.orig"
+"$tree/scripts/config" --file "$build/.config" --set-str LOCALVERSION -khprobe
+mk
+expect 1 ".config changed"
+check "archive's kernel.release follows .config" grep -qx '.*-khprobe' < <(member include/config/kernel.release)
+check "archive's autoconf.h follows .config" grep -q 'CONFIG_LOCALVERSION "-khprobe"' < <(member include/generated/autoconf.h)
+cp "$work/config.orig" "$build/.config"
+mk
+expect 1 ".config changed back"
+check "archive's autoconf.h is back" bash -c "! tar -xOf '$archive' ./include/generated/autoconf.h | grep -q khprobe"
+
+# The generator itself changed.
+gen_sh=$tree/kernel/gen_kheaders.sh
+cp "$gen_sh" "$work/gen.sh" && echo '# probe' >>"$work/gen.sh" && mv "$work/gen.sh" "$gen_sh"
+mk
+expect 1 "generator changed"
+"$KH_REPO/scripts/apply.sh" "$tree" >/dev/null
+mk
+expect 1 "generator restored"
+
+# KBUILD_BUILD_TIMESTAMP sets every mtime; changing or dropping it rebuilds.
+mk KBUILD_BUILD_TIMESTAMP="2024-02-03 04:05:06 UTC"
+expect 1 "KBUILD_BUILD_TIMESTAMP set"
+check "every entry dated by KBUILD_BUILD_TIMESTAMP" \
+	bash -c "! tar -tvf '$archive' --utc | grep -v ' 2024-02-03 04:05 '"
+mk KBUILD_BUILD_TIMESTAMP="2024-02-03 04:05:06 UTC"
+expect 0 "same KBUILD_BUILD_TIMESTAMP again"
+mk
+expect 1 "KBUILD_BUILD_TIMESTAMP dropped"
+
+# Stale generated headers in the source tree (from an earlier in-tree
+# build) are ignored: no rebuild, not packed.
+mkdir -p "$tree/include/generated"
+echo '#error stale' >"$stale"
+mk
+expect 0 "stale generated header in the source tree"
+check "stale source-tree generated header is not packed" \
+	bash -c "! tar -tf '$archive' | grep -q kheaders-stale"
+rm -f "$stale"
+
+# Interrupted generation: kill make while the generator works.
+echo 'int kheaders_probe;' >"$probe"
+setsid bash -c "$(declare -f kernel_make); KH_JOBS=$KH_JOBS kernel_make '$tree' '$build' bzImage modules" \
+	>"$work/int.log" 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -d "$build/kernel/.kheaders_stage" ] && break
+	sleep 0.1
+done
+sleep 2
+kill -INT -- -"$pid" 2>/dev/null
+wait "$pid"
+check "interrupted: no temporary files left" \
+	bash -c "! ls -a '$build/kernel' | grep -qE 'kheaders_data.tar.xz.tmp|kheaders_stage'"
+if [ -e "$archive" ]; then
+	check "interrupted: the archive left behind is complete" xz -t "$archive"
+else
+	ok "interrupted: no archive left behind"
+fi
+mk
+expect 1 "make after an interrupted generation"
+check "archive after the interruption is complete and current" \
+	bash -c "xz -t '$archive' && tar -tf '$archive' | grep -q kheaders-probe.h"
+rm -f "$probe"
+mk
+expect 1 "probe removed"
+
+summary
