@@ -13,6 +13,8 @@
 #include <linux/proc_fs.h>
 #include <linux/sysfs.h>
 
+#include "kheaders.h"
+
 #define KHEADERS_NAME "kheaders.tar.xz"
 
 /*
@@ -20,15 +22,12 @@
  * rebuilds this object whenever the archive changes.
  */
 asm(".pushsection .rodata, \"a\"\n"
-    ".global kheaders_archive\n"
-    "kheaders_archive:\n"
-    ".incbin \"" KHEADERS_ARCHIVE "\"\n"
-    ".global kheaders_archive_end\n"
-    "kheaders_archive_end:\n"
-    ".popsection\n");
-
-extern const u8 kheaders_archive[];
-extern const u8 kheaders_archive_end[];
+	".global kheaders_archive\n"
+	"kheaders_archive:\n"
+	".incbin \"" KHEADERS_ARCHIVE "\"\n"
+	".global kheaders_archive_end\n"
+	"kheaders_archive_end:\n"
+	".popsection\n");
 
 static size_t kheaders_size(void)
 {

@@ -107,6 +107,7 @@ awk -v hook="$overlay/kernel/Makefile.top-hook" '
 install_file "$tmp/TopMakefile" "$tree/Makefile" 644
 
 install_file "$overlay/kernel/Kconfig.kheaders" "$tree/kernel/Kconfig.kheaders" 644
+install_file "$overlay/kernel/kheaders.h" "$tree/kernel/kheaders.h" 644
 install_file "$overlay/kernel/kheaders.c" "$tree/kernel/kheaders.c" 644
 install_file "$overlay/kernel/kheaders_strip.c" "$tree/kernel/kheaders_strip.c" 644
 install_file "$overlay/kernel/gen_kheaders.sh" "$tree/kernel/gen_kheaders.sh" 755

@@ -52,7 +52,7 @@ file /bin/busybox $busybox 755 0 0
 file /init $KH_REPO/tests/guest/init 755 0 0
 CPIO
 
-cmdline="console=ttyS0 tsc=unstable panic=-1 kh.script=$script kh.modules=$build/modroot/lib/modules"
+cmdline="console=ttyS0 tsc=unstable panic=-1 kh.script=$script kh.modules=$build/modroot/lib/modules kh.build=$build"
 start=$(date +%s.%N)
 rc=0
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \

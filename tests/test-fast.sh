@@ -21,6 +21,8 @@ if command -v shellcheck >/dev/null; then
 else
 	skip "shellcheck not installed"
 fi
+check "tests/guest/kh_readers.c builds without warnings" \
+	gcc -O2 -Wall -Wextra -Werror -pthread -o "$work/kh_readers" "$KH_REPO/tests/guest/kh_readers.c"
 check "kheaders_strip.c builds without warnings" \
 	gcc -O2 -Wall -Wextra -Werror -o "$work/strip" "$KH_REPO/kernel/kheaders_strip.c"
 
@@ -89,6 +91,7 @@ make_tree() {
 	cp "$work/tool" "$o/scripts/mod/modpost"
 	cp "$work/tool" "$o/tools/objtool/objtool"
 	echo 'SECTIONS {}' >"$o/kernel/kheaders-module.lds"
+	printf '0x00000000\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$o/kernel/kheaders-symvers"
 	cp "$KH_REPO/kernel/gen_kheaders.sh" "$s/gen_kheaders.sh"
 }
 
@@ -99,7 +102,7 @@ gen() {
 	(cd "$d/obj" && env srctree="$d/src" SRCARCH=x86 "$@" \
 		sh "$d/src/gen_kheaders.sh" -o kernel/kheaders_data.tar.xz \
 		-d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
-		-s "$work/strip")
+		-s "$work/strip" -m kernel/kheaders-symvers)
 }
 
 echo 'int main(void) { return 0; }' >"$work/tool.c"
@@ -115,7 +118,7 @@ for f in include/linux/a.h arch/x86/include/asm/b.h Makefile arch/x86/Makefile \
 	scripts/Makefile.build scripts/Kbuild.include scripts/depmod.sh \
 	include/generated/autoconf.h arch/x86/include/generated/asm/c.h \
 	include/config/auto.conf include/config/kernel.release .config \
-	scripts/module.lds scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool; do
+	scripts/module.lds Module.symvers scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool; do
 	check "archive holds $f" has "$f"
 done
 for f in include/generated/utsversion.h include/generated/compile.h \
@@ -150,9 +153,16 @@ check "byte-identical archive from another dir, umask, locale and TZ" \
 gen "$work/t1" KBUILD_BUILD_TIMESTAMP=x >/dev/null 2>&1
 (cd "$work/t1/obj" && srctree="$work/t1/src" SRCARCH=x86 sh "$work/t1/src/gen_kheaders.sh" \
 	-o "$work/ts.tar.xz" -d "$work/ts.deps" -l kernel/kheaders-module.lds -s "$work/strip" \
+	-m kernel/kheaders-symvers \
 	-t '2024-05-06 07:08:09 UTC')
 check "-t sets every mtime" \
 	bash -c "! tar -tvf '$work/ts.tar.xz' --utc | grep -v ' 2024-05-06 07:08 '"
+
+# Before modpost has run the symvers copy is empty: no Module.symvers.
+: >"$work/t1/obj/kernel/kheaders-symvers"
+gen "$work/t1"
+check "no Module.symvers packed from an empty copy" \
+	bash -c "! tar -tf '$a1' | grep -q Module.symvers"
 
 # Failures: a clear message, and no archive left behind.
 rm -f "$a1"

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kheaders archive, placed in .rodata by the .incbin in kheaders.c.
+ */
+#ifndef _KERNEL_KHEADERS_H
+#define _KERNEL_KHEADERS_H
+
+#include <linux/types.h>
+
+extern const u8 kheaders_archive[];
+extern const u8 kheaders_archive_end[];
+
+#endif /* _KERNEL_KHEADERS_H */

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: scripts/apply.sh on a fresh copy of Debian's 6.12 source.
+# Afterwards every IKHEADERS symbol, rule and file is ours; a second run
+# changes nothing; trees it cannot handle are refused with a reason.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+pristine=$(pristine_tree 6.12)
+work=$KH_CACHE/src/apply-test
+rm -rf "$work"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+t=$work/linux
+cp -al "$pristine" "$t"
+rm -f "$t/.kh-extracted"
+
+check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$t"
+for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
+	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst; do
+	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
+done
+check "exactly one 'config IKHEADERS', in kernel/Kconfig.kheaders" \
+	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t')\" = '$t/kernel/Kconfig.kheaders' ]"
+check "init/Kconfig sources ours" grep -qx 'source "kernel/Kconfig.kheaders"' "$t/init/Kconfig"
+check "no mainline kheaders rule left in kernel/Makefile" \
+	bash -c "! sed '/^# >>> kheaders/,/^# <<< kheaders/d' '$t/kernel/Makefile' | grep -qi 'kheaders\\|IKHEADERS'"
+check "no mainline stamp file, cpio or md5 in the tree's kheaders" \
+	bash -c "! grep -q 'kheaders.md5\\|cpio\\|md5sum' '$t/kernel/Makefile' '$t/kernel/gen_kheaders.sh' '$t/kernel/.gitignore'"
+check "top Makefile has the post-modpost hook once" \
+	bash -c "[ \$(grep -c '^# >>> kheaders' '$t/Makefile') = 1 ]"
+check "the pristine tree is untouched (hard links not written through)" \
+	bash -c "grep -q cpio '$pristine/kernel/gen_kheaders.sh' && grep -q '^config IKHEADERS' '$pristine/init/Kconfig'"
+
+touch "$work/stamp"
+sleep 1
+out=$("$KH_REPO/scripts/apply.sh" "$t" 2>&1)
+check "a second run succeeds" test $? -eq 0
+check "a second run rewrites nothing" bash -c "[ -z \"\$(find '$t' -type f -newer '$work/stamp' | head -1)\" ] && ! grep -q installed <<<\"\$1\"" _ "$out"
+
+# Refusals, each with a reason.
+mkdir -p "$work/old"
+cp -al "$pristine" "$work/old/linux"
+sed 's/^PATCHLEVEL = .*/PATCHLEVEL = 19/; s/^VERSION = .*/VERSION = 4/' "$pristine/Makefile" >"$work/old/Makefile"
+mv "$work/old/Makefile" "$work/old/linux/Makefile"
+msg=$("$KH_REPO/scripts/apply.sh" "$work/old/linux" 2>&1)
+check "refuses an unsupported version, saying so" grep -q "Linux 4.19 is not supported" <<<"$msg"
+cp "$pristine/Makefile" "$work/old/Makefile" && mv "$work/old/Makefile" "$work/old/linux/Makefile"
+grep -v '^config IKHEADERS$' "$pristine/init/Kconfig" >"$work/old/Kconfig"
+mv "$work/old/Kconfig" "$work/old/linux/init/Kconfig"
+msg=$("$KH_REPO/scripts/apply.sh" "$work/old/linux" 2>&1)
+check "refuses an init/Kconfig it does not know, saying so" grep -q "init/Kconfig has neither" <<<"$msg"
+summary
