@@ -34,6 +34,12 @@ static size_t kheaders_size(void)
 	return kheaders_archive_end - kheaders_archive;
 }
 
+/* Refuse writers at open, as sysfs does, even for root. */
+static int kheaders_proc_open(struct inode *inode, struct file *file)
+{
+	return (file->f_mode & FMODE_WRITE) ? -EACCES : 0;
+}
+
 static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 				  size_t count, loff_t *ppos)
 {
@@ -42,6 +48,7 @@ static ssize_t kheaders_proc_read(struct file *file, char __user *buf,
 }
 
 static const struct proc_ops kheaders_proc_ops = {
+	.proc_open	= kheaders_proc_open,
 	.proc_read	= kheaders_proc_read,
 	.proc_lseek	= default_llseek,
 };

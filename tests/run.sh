@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 suites=(test-fast.sh)
 if [ "${1:-}" != --fast ]; then
 	suites+=(test-apply.sh test-staleness.sh test-reproducible.sh
-		"test-guest-workflow.sh" "test-guest-workflow.sh -y" test-guest-stress.sh)
+		"test-guest-workflow.sh" "test-guest-workflow.sh -y" test-guest-stress.sh
+		test-guest-debug.sh)
 fi
 
 passed=0 failed=0 skipped=0

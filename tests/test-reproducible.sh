@@ -16,9 +16,9 @@ other=$KH_CACHE/build/repro/a/much/longer/build-directory
 uid=65534
 
 rm -rf "$other"
-mkdir -p "$other" "$KH_CACHE/ccache-repro"
+mkdir -p "$other"
 cp "$build/.config" "$other/.config"
-chown -R "$uid:$uid" "$other" "$KH_CACHE/ccache-repro"
+chown -R "$uid:$uid" "$other"
 # The other user must reach the source tree: let it traverse (not list)
 # the directories above the cache.
 d=$KH_CACHE
@@ -27,9 +27,18 @@ while [ "$d" != / ]; do
 	d=$(dirname "$d")
 done
 chmod o+rx "$KH_CACHE/build" "$KH_CACHE/build/repro"
+# Reuse the main ccache read-only: a hit needs identical preprocessed
+# input and flags, so it cannot hide a path that leaks into a host tool.
+cache=$(ccache -k cache_dir)
+d=$cache
+while [ "$d" != / ]; do
+	chmod o+x "$d"
+	d=$(dirname "$d")
+done
+chmod -R o+rX "$cache"
 log "second build as uid $uid in $other (umask 077, TZ=Asia/Tokyo, -j3)"
 if setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i \
-	PATH="$PATH" HOME="$other" CCACHE_DIR="$KH_CACHE/ccache-repro" \
+	PATH="$PATH" HOME="$other" CCACHE_DIR="$cache" CCACHE_READONLY=1 CCACHE_TEMPDIR="$other/.ccache-tmp" \
 	TZ=Asia/Tokyo LC_ALL=C.UTF-8 KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
 	bash -c "umask 077 && make -C '$tree' O='$other' -j3 CC='ccache gcc' HOSTCC='ccache gcc' \
 		olddefconfig bzImage modules" >"$KH_CACHE/build/repro/build.log" 2>&1; then

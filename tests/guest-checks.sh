@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# What the guest scripts must have printed, shared by the guest tests.
+# Sourced after tests/lib.sh.  $out holds the guest's console log.
+
+out=${out:-}
+printed() { grep -qxF "$1" <<<"$out"; }
+
+# boot_guest DESC BUILD SCRIPT LOG [run-guest.sh options]: run SCRIPT in a
+# guest and put its console log in $out; if it did not run to the end,
+# report that and end the test (run-guest.sh has shown the log).
+boot_guest() {
+	local desc=$1 build=$2 script=$3 log=$4
+	shift 4
+	if ! "$KH_REPO/scripts/run-guest.sh" "$@" "$build" "$script" "$log"; then
+		bad "$desc"
+		summary
+		exit
+	fi
+	ok "$desc"
+	out=$(tr -d '\r' <"$log")
+}
+
+# judge_workflow NAME BUILD FLAVOR: tests/guest/workflow.sh's output.
+judge_workflow() {
+	local name=$1 build=$2 flavor=$3 s want release t
+	release=$(cat "$build/include/config/kernel.release")
+	if [ "$flavor" = y ]; then
+		check "$name: kheaders is built in" printed "KH-MODE builtin"
+		check "$name: guest step present-at-boot exits 0" printed "KH-STEP present-at-boot rc=0"
+	else
+		check "$name: kheaders is a module" printed "KH-MODE module"
+		check "$name: guest step absent-before-modprobe exits 0" printed "KH-STEP absent-before-modprobe rc=0"
+	fi
+	for s in modprobe extract build insmod rmmod-hello; do
+		check "$name: guest step $s exits 0" printed "KH-STEP $s rc=0"
+	done
+	if [ "$flavor" = m ]; then
+		check "$name: guest step rmmod-kheaders exits 0" printed "KH-STEP rmmod-kheaders rc=0"
+		check "$name: files gone after rmmod" printed "KH-STEP gone-after-rmmod rc=0"
+	fi
+	want=$(sha256sum <"$build/kernel/kheaders_data.tar.xz" | cut -c1-64)
+	check "$name: /proc/kheaders.tar.xz is the built archive" printed "KH-SHA proc $want"
+	check "$name: /sys/kernel/kheaders.tar.xz is the built archive" printed "KH-SHA sys $want"
+	check "$name: both files are mode 0444" printed "KH-MODES 444 444"
+	check "$name: module vermagic names the running release" \
+		grep -q "^KH-VERMAGIC $release " <<<"$out"
+	check "$name: module loaded and ran on the same release" \
+		grep -q "^KH-DMESG .*kh_hello: built for $release, running on $release\$" <<<"$out"
+	t=$(awk '$1 == "KH-TIME" && $2 == "build" { printf "%.1f", $4 - $3 }' <<<"$out")
+	log "$name: module build in the guest took ${t:-?} s"
+}
+
+# judge_stress NAME BUILD: tests/guest/stress.sh's output.
+judge_stress() {
+	local name=$1 build=$2 n what line want
+	want=$(sha256sum <"$build/kernel/kheaders_data.tar.xz" | cut -c1-64)
+	check "$name: modprobe" printed "KH-STEP modprobe rc=0"
+	check "$name: 8 concurrent readers: every byte and return value right" printed "KH-STEP readers rc=0"
+	grep '^KH-READERS' <<<"$out"
+	for n in proc sys; do
+		for what in write truncate user-write user-chmod; do
+			line=$(grep "^KH-DENIED $n $what " <<<"$out")
+			check "$name: $n: $what is refused (${line#* rc=})" grep -q "rc=[1-9]" <<<"$line"
+		done
+		check "$name: $n: root's write fails with 'Permission denied'" \
+			grep -q "^KH-DENIED $n write rc=[1-9].*Permission denied" <<<"$out"
+		check "$name: $n: a user's chmod fails with 'Operation not permitted'" \
+			grep -q "^KH-DENIED $n user-chmod rc=[1-9].*Operation not permitted" <<<"$out"
+		check "$name: $n: mode stays 0444" printed "KH-MODE $n 444"
+		check "$name: $n: an unprivileged user reads the whole archive" printed "KH-USER-SHA $n $want"
+	done
+	check "$name: rmmod while readers hold both files open" printed "KH-STEP rmmod-under-readers rc=0"
+	check "$name: open readers never see wrong bytes after rmmod" \
+		bash -c "grep -qxF 'KH-STEP holder1 rc=0' <<<\"\$1\" && grep -qxF 'KH-STEP holder2 rc=0' <<<\"\$1\"" _ "$out"
+	grep '^KH-HOLDER' <<<"$out"
+	check "$name: 100 modprobe/rmmod cycles" printed "KH-CYCLES 100/100"
+	check "$name: module not left loaded" bash -c "! grep -q '^KH-STILL-LOADED' <<<\"\$1\"" _ "$out"
+}
+
+# judge_clean NAME [EXTRA_REGEX]: no oops, warning or checker report.
+judge_clean() {
+	local re='BUG:|Oops|WARNING: CPU|Kernel panic|Call Trace|cut here|^KH-DMESG .*(BUG|WARNING|Oops)'
+	[ -n "${2:-}" ] && re="$re|$2"
+	if grep -qE "$re" <<<"$out"; then
+		bad "$1: kernel log is free of reports"
+		grep -E -m8 "$re" <<<"$out"
+	else
+		ok "$1: kernel log is free of reports"
+	fi
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: the workflow and stress cases again, on a 6.12 kernel with
+# the kernel's checkers on (tests/configs/debug.config), plus module init
+# under injected slab failures and a kmemleak scan.  Any KASAN, KFENCE,
+# UBSAN, lockdep, kmemleak, FORTIFY or list-debug report fails the test.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/guest-checks.sh
+. "$(dirname "$0")/guest-checks.sh"
+
+name=6.12-debug
+build=$("$KH_REPO/scripts/build-kernel.sh" -c "$KH_REPO/tests/configs/debug.config" "$name") ||
+	{ bad "$name: kernel build"; summary; exit; }
+ok "$name: kernel build"
+gcc -O2 -Wall -pthread -o "$build/kh_readers" "$KH_REPO/tests/guest/kh_readers.c" ||
+	{ bad "kh_readers builds"; summary; exit; }
+start=$(date +%s)
+boot_guest "$name: debug guest ran to the end" "$build" \
+	"$KH_REPO/tests/guest/debug.sh" "$build/kh-debug.log" -t 2400 -m 2048
+log "$name: guest run took $(($(date +%s) - start)) s"
+judge_workflow "$name" "$build" m
+judge_stress "$name" "$build"
+
+faults=$(grep '^KH-FAULTS' <<<"$out")
+log "$name: ${faults:-no fault-injection summary}"
+check "$name: faults were injected into module loading" \
+	grep -qE 'failed-cleanly=[1-9]' <<<"$faults"
+check "$name: the loop reached loads past module init" grep -qE 'loaded-fully=[1-9]' <<<"$faults"
+check "$name: no half-registered module after a failed init" grep -q 'half=0$' <<<"$faults"
+check "$name: modprobe works after the faults" printed "KH-STEP modprobe-after-faults rc=0"
+check "$name: both files present after the faults" printed "KH-STEP files-after-faults rc=0"
+check "$name: kmemleak finds no leak" printed "KH-KMEMLEAK 0"
+check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
+judge_clean "$name" 'KASAN|KFENCE|UBSAN|kmemleak: [0-9]+ new suspected|possible circular|possible recursive locking|inconsistent lock state|list_(add|del) corruption|detected buffer overflow'
+summary
