@@ -30,7 +30,7 @@ version=$(sed -n 's/^VERSION = //p' "$tree/Makefile")
 patchlevel=$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile")
 case "$version.$patchlevel" in
 6.[1-9] | 6.1[0-2]) ;;
-*) fail "Linux $version.$patchlevel is not supported (tested: 6.1 to 6.12)" ;;
+*) fail "Linux $version.$patchlevel is not supported (6.1 to 6.12 are)" ;;
 esac
 command -v patch >/dev/null 2>&1 || fail "'patch' not found (apt-get install patch)"
 

@@ -69,7 +69,7 @@ our_cold=$(bench our_cold "" "$ours")
 log "our up-to-date check (make on the dependency list)"
 our_noop=$(bench our_noop "" "make -s -f $work/noop.mk $build/kernel/kheaders_data.tar.xz")
 log "no-op full kernel make, for scale"
-full_noop=$(bench full_noop "" "make -s -C $tree O=$build -j$KH_JOBS CC=\"ccache gcc\" HOSTCC=\"ccache gcc\" bzImage modules")
+full_noop=$(bench full_noop "" "make -s -C $tree O=$build -j$KH_JOBS ${KH_MAKE_VARS[*]@Q} bzImage modules")
 
 sizes() { # ARCHIVE -> compressed uncompressed files
 	echo "$(stat -c %s "$1") $(xz -dc "$1" | wc -c) $(tar -tf "$1" | grep -vc '/$')"

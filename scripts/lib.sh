@@ -46,10 +46,15 @@ patched_tree() {
 	echo "$dst"
 }
 
-# kernel_make TREE BUILD ARGS...: make in an out-of-tree build, always with
-# the same compiler settings, so that no command line changes between runs.
+# The make variables of every harness build: always the same, so that no
+# command line changes between runs.  The test kernels use no Rust; RUSTC
+# is pinned so that their .config does not depend on whether the builder
+# happens to have a Rust toolchain (Kconfig records its version).
+KH_MAKE_VARS=(CC="ccache gcc" HOSTCC="ccache gcc" RUSTC=false)
+
+# kernel_make TREE BUILD ARGS...: make in an out-of-tree build.
 kernel_make() {
 	local tree=$1 build=$2
 	shift 2
-	make -C "$tree" O="$build" -j"$KH_JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	make -C "$tree" O="$build" -j"$KH_JOBS" "${KH_MAKE_VARS[@]}" "$@"
 }

@@ -26,6 +26,13 @@ shift $((OPTIND - 1))
 build=$(realpath "$1")
 script=$(realpath "$2")
 log=$3
+case $script in
+"$KH_REPO"/tests/*) ;;
+*) die "$script: guest scripts live under $KH_REPO/tests" ;;
+esac
+case $build/ in
+/tmp/*) die "$build is under /tmp, which the guest covers with a tmpfs; set KHEADERS_CACHE elsewhere" ;;
+esac
 
 need_tools qemu-system-x86_64 busybox timeout
 [ -f "$build/arch/x86/boot/bzImage" ] || die "no kernel in $build: run scripts/build-kernel.sh"
@@ -39,9 +46,12 @@ busybox=$(command -v busybox)
 file "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not static: apt-get install busybox-static"
 
-# The initramfs holds only busybox and /init; everything else is the host's.
+# The initramfs holds busybox, /init and the repository's tests/ (as /kh,
+# copied to the guest's /tmp/kh: the repository may be anywhere, /tmp
+# included); everything else is the host's.
 initrd=$build/kh-initramfs.cpio
-"$build/usr/gen_init_cpio" - >"$initrd" <<CPIO
+{
+	cat <<CPIO
 dir /bin 755 0 0
 dir /dev 755 0 0
 nod /dev/console 600 0 0 c 5 1
@@ -50,9 +60,13 @@ dir /sys 755 0 0
 dir /host 755 0 0
 file /bin/busybox $busybox 755 0 0
 file /init $KH_REPO/tests/guest/init 755 0 0
+dir /kh 755 0 0
 CPIO
+	(cd "$KH_REPO" && find tests -type d) | sed 's|^\(.*\)$|dir /kh/\1 755 0 0|'
+	(cd "$KH_REPO" && find tests -type f) | sed "s|^\\(.*\\)\$|file /kh/\\1 $KH_REPO/\\1 755 0 0|"
+} | "$build/usr/gen_init_cpio" - >"$initrd" || die "cannot make the initramfs"
 
-cmdline="console=ttyS0 tsc=unstable panic=-1 kh.script=$script kh.modules=$build/modroot/lib/modules kh.build=$build"
+cmdline="console=ttyS0 tsc=unstable panic=-1 kh.script=${script#"$KH_REPO"/} kh.modules=$build/modroot/lib/modules kh.build=$build"
 start=$(date +%s.%N)
 rc=0
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \

@@ -4,7 +4,9 @@
 # Full tier: build the same 6.12 tree and config a second time, in another
 # (longer) build directory, as another user, with another umask, locale,
 # time zone, -j level and build user/host name, later in time; the two
-# kheaders archives must be byte-identical.
+# kheaders archives must be byte-identical.  The second build reads the
+# first one's ccache: a hit needs the same preprocessed source and flags,
+# so it cannot hide a build path that leaks into a host tool.
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
@@ -27,8 +29,6 @@ while [ "$d" != / ]; do
 	d=$(dirname "$d")
 done
 chmod o+rx "$KH_CACHE/build" "$KH_CACHE/build/repro"
-# Reuse the main ccache read-only: a hit needs identical preprocessed
-# input and flags, so it cannot hide a path that leaks into a host tool.
 cache=$(ccache -k cache_dir)
 d=$cache
 while [ "$d" != / ]; do
@@ -38,9 +38,10 @@ done
 chmod -R o+rX "$cache"
 log "second build as uid $uid in $other (umask 077, TZ=Asia/Tokyo, -j3)"
 if setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i \
-	PATH="$PATH" HOME="$other" CCACHE_DIR="$cache" CCACHE_READONLY=1 CCACHE_TEMPDIR="$other/.ccache-tmp" \
-	TZ=Asia/Tokyo LC_ALL=C.UTF-8 KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
-	bash -c "umask 077 && make -C '$tree' O='$other' -j3 CC='ccache gcc' HOSTCC='ccache gcc' \
+	PATH="$PATH" HOME="$other" TZ=Asia/Tokyo LC_ALL=C.UTF-8 \
+	CCACHE_DIR="$cache" CCACHE_READONLY=1 CCACHE_TEMPDIR="$other/.ccache-tmp" \
+	CCACHE_SLOPPINESS=locale KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
+	bash -c "umask 077 && make -C '$tree' O='$other' -j3 ${KH_MAKE_VARS[*]@Q} \
 		olddefconfig bzImage modules" >"$KH_CACHE/build/repro/build.log" 2>&1; then
 	ok "second build as another user"
 else

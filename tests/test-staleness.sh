@@ -142,7 +142,7 @@ mk
 # as a background job ignores SIGINT; Kbuild and the generator treat
 # both alike.
 echo 'int kheaders_probe;' >"$probe"
-setsid bash -c "$(declare -f kernel_make); KH_JOBS=$KH_JOBS kernel_make '$tree' '$build' bzImage modules" \
+setsid bash -c "$(declare -p KH_MAKE_VARS); $(declare -f kernel_make); KH_JOBS=$KH_JOBS kernel_make '$tree' '$build' bzImage modules" \
 	>"$work/int.log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
