@@ -17,33 +17,43 @@ echo clear >"$dbg/kmemleak"
 sh "$here/workflow.sh"
 sh "$here/stress.sh"
 
-# Fail the Nth slab allocation made by insmod's task, for N = 1, 2, ...
-# until five loads in a row succeed (N is then past module init).
+# Fail the Nth slab allocation of module load and init, for N = 1, 2, ...
+# until the load no longer reaches N (kh_failnth runs finit_module in its
+# own task, so /proc/self/fail-nth counts nothing else).  Each failed load
+# must leave nothing behind; a load that absorbed the fault must be whole.
 echo N >"$dbg/failslab/ignore-gfp-wait"
 echo 0 >"$dbg/failslab/verbose"
-n=0 run=0 full=0 clean=0 broken=0
-while [ $n -lt 400 ] && [ $run -lt 5 ]; do
+n=0 full=0 clean=0 broken=0 end=0
+while [ $n -lt 2000 ]; do
 	n=$((n + 1))
-	if sh -c "echo $n >/proc/self/fail-nth && exec insmod $mod" 2>/dev/null; then
-		if [ -e /proc/kheaders.tar.xz ] && [ -e /sys/kernel/kheaders.tar.xz ]; then
-			full=$((full + 1))
-		else
-			broken=$((broken + 1))
-		fi
+	res=$("$KH_BUILD/kh_failnth" $n "$mod" | tr '\n' ' ')
+	present=0
+	[ -e /proc/kheaders.tar.xz ] && [ -e /sys/kernel/kheaders.tar.xz ] && present=1
+	loaded=0
+	lsmod | grep -q '^kheaders ' && loaded=1
+	case $res in
+	*not-reached*)
+		end=1
 		rmmod kheaders
-		run=$((run + 1))
-	else
-		run=0
-		if [ -e /proc/kheaders.tar.xz ] || [ -e /sys/kernel/kheaders.tar.xz ] ||
-			lsmod | grep -q '^kheaders '; then
-			broken=$((broken + 1))
-			rmmod kheaders 2>/dev/null
-		else
+		break ;;
+	loaded*)
+		if [ $present = 1 ]; then full=$((full + 1)); else broken=$((broken + 1)); fi
+		rmmod kheaders ;;
+	failed*)
+		if [ $present = 0 ] && [ $loaded = 0 ] && [ ! -e /proc/kheaders.tar.xz ] &&
+			[ ! -e /sys/kernel/kheaders.tar.xz ]; then
 			clean=$((clean + 1))
-		fi
-	fi
+		else
+			broken=$((broken + 1))
+			echo "KH-HALF at $n: $res"
+			rmmod kheaders 2>/dev/null
+		fi ;;
+	*)
+		broken=$((broken + 1))
+		echo "KH-HALF at $n: kh_failnth said '$res'" ;;
+	esac
 done
-echo "KH-FAULTS tried=$n failed-cleanly=$clean loaded-fully=$full half=$broken"
+echo "KH-FAULTS injected=$((n - 1)) failed-cleanly=$clean absorbed=$full half=$broken reached-end=$end"
 modprobe kheaders
 echo "KH-STEP modprobe-after-faults rc=$?"
 [ -e /proc/kheaders.tar.xz ] && [ -e /sys/kernel/kheaders.tar.xz ]

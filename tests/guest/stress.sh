@@ -63,4 +63,4 @@ while [ $i -lt 100 ]; do
 done
 echo "KH-CYCLES $ok/100"
 lsmod | grep -q '^kheaders ' && echo "KH-STILL-LOADED"
-dmesg | grep -E 'BUG|WARNING|Oops|leak' | sed 's/^/KH-DMESG /'
+dmesg | grep -E 'BUG|WARNING|Oops|new suspected' | sed 's/^/KH-DMESG /'
