@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Run in the debug guest (KASAN, KFENCE, kmemleak, lockdep, UBSAN,
-# FORTIFY_SOURCE, DEBUG_LIST, failslab): the workflow and the stress
-# cases, module init under injected slab failures, then a kmemleak scan.
+# FORTIFY_SOURCE, DEBUG_LIST, failslab): the stress cases, module load and
+# init under injected slab failures, then a kmemleak scan.
 # tests/test-guest-debug.sh judges what it printed.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +14,9 @@ mount -t debugfs debugfs "$dbg" 2>/dev/null
 # Forget what boot allocated; only leaks from here on count.
 echo clear >"$dbg/kmemleak"
 
-sh "$here/workflow.sh"
+phase() { echo "KH-PHASE $1 $(cut -d' ' -f1 /proc/uptime)"; }
+
+phase stress
 sh "$here/stress.sh"
 
 # Fail the Nth slab allocation of module load and init, for N = 1, 2, ...
@@ -23,6 +25,7 @@ sh "$here/stress.sh"
 # must leave nothing behind; a load that absorbed the fault must be whole.
 echo N >"$dbg/failslab/ignore-gfp-wait"
 echo 0 >"$dbg/failslab/verbose"
+phase faults-begin
 n=0 full=0 clean=0 broken=0 end=0
 while [ $n -lt 2000 ]; do
 	n=$((n + 1))
@@ -53,6 +56,7 @@ while [ $n -lt 2000 ]; do
 		echo "KH-HALF at $n: kh_failnth said '$res'" ;;
 	esac
 done
+phase faults-end
 echo "KH-FAULTS injected=$((n - 1)) failed-cleanly=$clean absorbed=$full half=$broken reached-end=$end"
 modprobe kheaders
 echo "KH-STEP modprobe-after-faults rc=$?"
@@ -60,6 +64,7 @@ echo "KH-STEP modprobe-after-faults rc=$?"
 echo "KH-STEP files-after-faults rc=$?"
 rmmod kheaders
 
+phase kmemleak
 # Two scans: kmemleak reports an object only once it was seen
 # unreferenced in two scans.
 echo scan >"$dbg/kmemleak"
@@ -68,3 +73,4 @@ echo scan >"$dbg/kmemleak"
 leaks=$(grep -c '^unreferenced object' "$dbg/kmemleak")
 echo "KH-KMEMLEAK $leaks"
 head -n 40 "$dbg/kmemleak" | sed 's/^/KH-LEAK /'
+phase end
