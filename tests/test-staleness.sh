@@ -152,6 +152,11 @@ done
 sleep 2
 kill -TERM -- -"$pid" 2>/dev/null
 wait "$pid"
+# The generator's own cleanup may still be running.
+for _ in $(seq 100); do
+	pgrep -f kernel/gen_kheaders.sh >/dev/null || break
+	sleep 0.1
+done
 check "interrupted: make stopped" bash -c "! grep -q 'bzImage is ready' '$work/int.log'"
 check "interrupted: no temporary files left" \
 	bash -c "! ls -a '$build/kernel' | grep -qE 'kheaders_data.tar.xz.tmp|kheaders_stage'"
