@@ -36,18 +36,19 @@ mkdir -p "$work/ml/kernel" "$work/ml/arch/x86"
 ln -s "$build/include" "$work/ml/include"
 ln -s "$build/arch/x86/include" "$work/ml/arch/x86/include"
 mainline="cd $work/ml && env srctree=$pristine SRCARCH=x86 building_out_of_srctree=1 XZ=xz \
-sh $pristine/kernel/gen_kheaders.sh $work/mainline.tar.xz >/dev/null"
+sh $pristine/kernel/gen_kheaders.sh kernel/mainline.tar.xz >/dev/null"
 ours="cd $build && env srctree=$tree SRCARCH=x86 sh $tree/kernel/gen_kheaders.sh \
 -o $work/ours.tar.xz -d $work/ours.deps -l kernel/kheaders-module.lds \
 -s kernel/kheaders_strip -m kernel/kheaders-symvers"
 
 # Our no-op cost is what Kbuild evaluates for the archive: read the
-# dependency list and the .cmd file, stat every input.
+# dependency list and the .cmd file, stat every input (from the object
+# tree, as Kbuild does).
 cat >"$work/noop.mk" <<EOF
 include $build/kernel/.kheaders_data.deps
 include $build/kernel/.kheaders_data.tar.xz.cmd
 \$(kheaders-deps): ;
-$build/kernel/kheaders_data.tar.xz: \$(kheaders-deps)
+kernel/kheaders_data.tar.xz: \$(kheaders-deps)
 	@echo stale: \$?; exit 1
 EOF
 
@@ -61,20 +62,20 @@ bench() { # NAME PREPARE COMMAND
 }
 
 log "mainline cold generation ($runs runs)"
-ml_cold=$(bench ml_cold "rm -f $work/ml/kernel/kheaders.md5 $work/mainline.tar.xz" "$mainline")
+ml_cold=$(bench ml_cold "rm -f $work/ml/kernel/kheaders.md5 $work/ml/kernel/mainline.tar.xz" "$mainline")
 log "mainline up-to-date check"
 ml_noop=$(bench ml_noop "" "$mainline")
 log "our cold generation ($runs runs)"
 our_cold=$(bench our_cold "" "$ours")
 log "our up-to-date check (make on the dependency list)"
-our_noop=$(bench our_noop "" "make -s -f $work/noop.mk $build/kernel/kheaders_data.tar.xz")
+our_noop=$(bench our_noop "" "make -s -C $build -f $work/noop.mk kernel/kheaders_data.tar.xz")
 log "no-op full kernel make, for scale"
 full_noop=$(bench full_noop "" "make -s -C $tree O=$build -j$KH_JOBS ${KH_MAKE_VARS[*]@Q} bzImage modules")
 
 sizes() { # ARCHIVE -> compressed uncompressed files
 	echo "$(stat -c %s "$1") $(xz -dc "$1" | wc -c) $(tar -tf "$1" | grep -vc '/$')"
 }
-read -r ml_xz ml_tar ml_n < <(sizes "$work/mainline.tar.xz")
+read -r ml_xz ml_tar ml_n < <(sizes "$work/ml/kernel/mainline.tar.xz")
 read -r our_xz our_tar our_n < <(sizes "$work/ours.tar.xz")
 cmp -s "$work/ours.tar.xz" "$build/kernel/kheaders_data.tar.xz" ||
 	log "note: the benchmarked archive differs from the build's (stale build?)"
