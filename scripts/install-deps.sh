@@ -9,7 +9,7 @@ set -eu
 
 pkgs="linux-source-6.12 build-essential ccache bc flex bison libelf-dev
 libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
-busybox-static shellcheck hyperfine"
+busybox-static procps util-linux shellcheck hyperfine"
 
 missing=
 for p in $pkgs; do
