@@ -48,7 +48,7 @@ umask 022
 # Without KBUILD_BUILD_TIMESTAMP every entry gets this fixed date.
 [ -n "$stamp" ] || stamp="2000-01-01 00:00:00 UTC"
 
-for tool in tar xz find sort cmp; do
+for tool in tar xz find sort; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
 done

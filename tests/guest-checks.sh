@@ -5,6 +5,17 @@
 out=${out:-}
 printed() { grep -qxF "$1" <<<"$out"; }
 
+# guest_helpers BUILD: build the host programs the guest scripts run
+# (they run in the guest from the shared host root); end the test if not.
+guest_helpers() {
+	if ! { gcc -O2 -Wall -pthread -o "$1/kh_readers" "$KH_REPO/tests/guest/kh_readers.c" &&
+		gcc -O2 -Wall -o "$1/kh_failnth" "$KH_REPO/tests/guest/kh_failnth.c"; }; then
+		bad "guest helpers build"
+		summary
+		exit
+	fi
+}
+
 # boot_guest DESC BUILD SCRIPT LOG [run-guest.sh options]: run SCRIPT in a
 # guest and put its console log in $out; if it did not run to the end,
 # report that and end the test (run-guest.sh has shown the log).

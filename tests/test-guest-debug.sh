@@ -17,12 +17,7 @@ name=6.12-debug
 build=$("$KH_REPO/scripts/build-kernel.sh" -c "$KH_REPO/tests/configs/debug.config" "$name") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
-if ! { gcc -O2 -Wall -pthread -o "$build/kh_readers" "$KH_REPO/tests/guest/kh_readers.c" &&
-	gcc -O2 -Wall -o "$build/kh_failnth" "$KH_REPO/tests/guest/kh_failnth.c"; }; then
-	bad "guest helpers build"
-	summary
-	exit
-fi
+guest_helpers "$build"
 start=$(date +%s)
 boot_guest "$name: debug guest ran to the end" "$build" \
 	"$KH_REPO/tests/guest/debug.sh" "$build/kh-debug.log" -t 2400 -m 2048

@@ -13,8 +13,7 @@ set -uo pipefail
 . "$(dirname "$0")/guest-checks.sh"
 
 build=$("$KH_REPO/scripts/build-kernel.sh" 6.12-m) || { bad "6.12-m: kernel build"; summary; exit; }
-gcc -O2 -Wall -pthread -o "$build/kh_readers" "$KH_REPO/tests/guest/kh_readers.c" ||
-	{ bad "kh_readers builds"; summary; exit; }
+guest_helpers "$build"
 boot_guest "stress guest ran to the end" "$build" \
 	"$KH_REPO/tests/guest/stress.sh" "$build/kh-stress.log" -t 1200
 judge_stress 6.12-m "$build"
