@@ -7,10 +7,11 @@
 # read, so that Kbuild alone decides when the archive is stale.
 #
 # usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
-#                        -m SYMVERS [-t TIMESTAMP]
+#                        -m SYMVERS [-t TIMESTAMP] [-x INDEX -k MKINDEX]
 #
 # STRIPPER is kernel/kheaders_strip, which removes comments from headers.
-# SYMVERS is packed as Module.symvers unless it is empty.
+# SYMVERS is packed as Module.symvers unless it is empty.  -x and -k are
+# for the kheaders filesystem; kheaders_pack.sh says what they do.
 
 set -eu
 
@@ -20,8 +21,9 @@ fail() {
 	exit 1
 }
 
-out='' depfile='' lds='' stripper='' symvers='' stamp=''
-while getopts o:d:l:s:m:t: opt; do
+usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
+out='' depfile='' lds='' stripper='' symvers='' stamp='' index='' mkindex=''
+while getopts o:d:l:s:m:t:x:k: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	d) depfile=$OPTARG ;;
@@ -29,12 +31,16 @@ while getopts o:d:l:s:m:t: opt; do
 	s) stripper=$OPTARG ;;
 	m) symvers=$OPTARG ;;
 	t) stamp=$OPTARG ;;
-	*) fail "usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP]" ;;
+	x) index=$OPTARG ;;
+	k) mkindex=$OPTARG ;;
+	*) fail "$usage" ;;
 	esac
 done
 if [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] || [ -z "$stripper" ] || [ -z "$symvers" ]; then
-	fail "usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP]"
+	fail "$usage"
 fi
+packer=$(dirname "$0")/kheaders_pack.sh
+[ -f "$packer" ] || fail "$packer is missing"
 if [ -z "${srctree:-}" ] || [ -z "${SRCARCH:-}" ]; then
 	fail "srctree and SRCARCH are not set; this script is run by Kbuild"
 fi
@@ -62,7 +68,7 @@ enabled() {
 }
 
 stage=$(cd "$(dirname "$out")" && pwd)/.kheaders_stage
-trap 'rm -rf "$stage" "$out.tmp" "$depfile.tmp"' EXIT
+trap 'rm -rf "$stage" "$depfile.tmp"' EXIT
 trap 'exit 130' INT TERM HUP
 rm -rf "$stage"
 mkdir -p "$stage/lists"
@@ -145,15 +151,6 @@ for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
 done
 
-# Owners, modes, mtimes and order fixed; GNU format has no per-run fields.
-# xz always runs two threads on 8 MiB blocks: the output depends on the
-# block size, never on how many CPUs the build machine has.
-tar -cf - -C "$stage/root" --format=gnu --sort=name \
-	--owner=0 --group=0 --numeric-owner --mode='u=rwX,go=rX' \
-	--mtime="$stamp" . |
-	xz --check=crc32 -6 --threads=2 --block-size=8MiB >"$out.tmp" ||
-	fail "tar or xz failed while writing $out"
-
 # The dependency list: every input file, and the source directories.
 # The module linker script and the stripper have rules of their own in
 # kernel/Makefile, so they are not listed here.
@@ -165,4 +162,8 @@ tar -cf - -C "$stage/root" --format=gnu --sort=name \
 } >"$depfile.tmp"
 
 mv -f "$depfile.tmp" "$depfile"
-mv -f "$out.tmp" "$out"
+
+# The archive last: it is what Kbuild checks for being up to date.
+${CONFIG_SHELL:-sh} "$packer" -o "$out" -t "$stamp" \
+	${index:+-x "$index" -k "$mkindex"} "$stage/root" ||
+	fail "packing $out failed"

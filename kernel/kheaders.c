@@ -3,7 +3,8 @@
  * kheaders: this kernel's headers and external-module build kit, as one
  * .tar.xz archive made at build time by kernel/gen_kheaders.sh, embedded
  * here and served read-only at /proc/kheaders.tar.xz and
- * /sys/kernel/kheaders.tar.xz.
+ * /sys/kernel/kheaders.tar.xz.  With CONFIG_IKHEADERS_FS it can also be
+ * mounted: see kheaders_fs.c.
  */
 
 #include <linux/fs.h>
@@ -33,6 +34,36 @@ static size_t kheaders_size(void)
 {
 	return kheaders_archive_end - kheaders_archive;
 }
+
+#ifdef CONFIG_IKHEADERS_FS
+/* The filesystem's index of the archive; its parser wants 4-byte words. */
+asm(".pushsection .rodata, \"a\"\n"
+	".balign 4\n"
+	".global kheaders_index\n"
+	"kheaders_index:\n"
+	".incbin \"" KHEADERS_INDEX "\"\n"
+	".global kheaders_index_end\n"
+	"kheaders_index_end:\n"
+	".popsection\n");
+
+static size_t kheaders_index_size(void)
+{
+	return kheaders_index_end - kheaders_index;
+}
+
+/* One translation unit, one object: kheaders.o is the module. */
+#include "kheaders_fmt.c"
+#include "kheaders_fs.c"
+#else
+static int kheaders_fs_init(void)
+{
+	return 0;
+}
+
+static void kheaders_fs_exit(void)
+{
+}
+#endif
 
 /* Refuse writers at open, as sysfs does, even for root. */
 static int kheaders_proc_open(struct inode *inode, struct file *file)
@@ -84,17 +115,26 @@ static int __init kheaders_init(void)
 	if (IS_ENABLED(CONFIG_SYSFS)) {
 		kheaders_sysfs_attr.size = kheaders_size();
 		err = sysfs_create_bin_file(kernel_kobj, &kheaders_sysfs_attr);
-		if (err) {
-			proc_remove(kheaders_proc);
-			return err;
-		}
+		if (err)
+			goto out_proc;
 	}
 
+	err = kheaders_fs_init();
+	if (err)
+		goto out_sysfs;
 	return 0;
+
+out_sysfs:
+	if (IS_ENABLED(CONFIG_SYSFS))
+		sysfs_remove_bin_file(kernel_kobj, &kheaders_sysfs_attr);
+out_proc:
+	proc_remove(kheaders_proc);
+	return err;
 }
 
 static void __exit kheaders_exit(void)
 {
+	kheaders_fs_exit();
 	/* Both removals wait for readers already inside a read callback. */
 	if (IS_ENABLED(CONFIG_SYSFS))
 		sysfs_remove_bin_file(kernel_kobj, &kheaders_sysfs_attr);

@@ -3,11 +3,14 @@
  * kheaders_strip: remove comments from C headers to shrink the kheaders
  * archive, without changing what the compiler sees.
  *
- * A block comment becomes one space, plus a backslash-newline for each
- * newline it held: the preprocessor splices those away, so the result is
- * exactly C's "a comment is a space", and line numbers in diagnostics
- * still match the original.  Comments naming SPDX-License-Identifier stay,
- * and so does a // comment that continues onto the next line.
+ * A comment becomes one space, which is what C makes of it.  A comment
+ * that spans lines and has code after it on its last line keeps one
+ * backslash-newline per newline it held (spliced away by the
+ * preprocessor), so that no two lines of code are ever joined: __LINE__
+ * stays distinct wherever it was.  Then trailing blanks go, and so do
+ * blank lines, except one that ends a backslash-continued line (it ends a
+ * macro).  Comments naming SPDX-License-Identifier stay, and so does a //
+ * comment that continues onto the next line.
  *
  * Only comments are removed, and a comment is only recognised outside
  * string and character literals.  A quote opens a literal only when the
@@ -100,6 +103,39 @@ static size_t line_comment_len(const char *s, size_t n, int *continued)
 	return i;
 }
 
+/* Is there nothing but blanks from p to the end of its line? */
+static int rest_is_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p == end || *p == '\n';
+}
+
+/*
+ * Drop trailing blanks (a backslash then blanks then newline is already a
+ * continuation to the compiler) and blank lines, but keep a blank line
+ * after a continued one: it ends a macro definition.
+ */
+static void tidy(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, e, t;
+	int continued = 0;
+
+	while (i < n) {
+		for (e = i; e < n && s[e] != '\n'; e++)
+			;
+		for (t = e; t > i && (s[t - 1] == ' ' || s[t - 1] == '\t'); t--)
+			;
+		if (t > i || continued) {
+			put(out, s + i, t - i);
+			if (e < n)
+				put(out, "\n", 1);
+		}
+		continued = t > i && s[t - 1] == '\\';
+		i = e + 1;
+	}
+}
+
 static void strip(const char *s, size_t n, struct buf *out)
 {
 	size_t i = 0;
@@ -133,9 +169,10 @@ static void strip(const char *s, size_t n, struct buf *out)
 				put(out, s + i, len);
 			} else {
 				put(out, " ", 1);
-				for (k = i; k < i + len; k++)
-					if (s[k] == '\n')
-						put(out, "\\\n", 2);
+				if (!rest_is_blank(end, s + n))
+					for (k = i; k < i + len; k++)
+						if (s[k] == '\n')
+							put(out, "\\\n", 2);
 			}
 			i += len;
 		} else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
@@ -150,7 +187,8 @@ static void strip(const char *s, size_t n, struct buf *out)
 	}
 }
 
-static int strip_file(const char *path, struct buf *in, struct buf *out)
+static int strip_file(const char *path, struct buf *in, struct buf *mid,
+		      struct buf *out)
 {
 	FILE *f = fopen(path, "rb");
 	size_t n;
@@ -167,8 +205,10 @@ static int strip_file(const char *path, struct buf *in, struct buf *out)
 	if (ferror(f) || fclose(f))
 		goto err;
 
+	mid->len = 0;
+	strip(in->p, in->len, mid);
 	out->len = 0;
-	strip(in->p, in->len, out);
+	tidy(mid->p, mid->len, out);
 
 	f = fopen(path, "wb");
 	if (!f)
@@ -183,12 +223,13 @@ err:
 
 int main(int argc, char **argv)
 {
-	struct buf in = { 0 }, out = { 0 };
+	struct buf in = { 0 }, mid = { 0 }, out = { 0 };
 	int i, err = 0;
 
 	for (i = 1; i < argc; i++)
-		err |= strip_file(argv[i], &in, &out);
+		err |= strip_file(argv[i], &in, &mid, &out);
 	free(in.p);
+	free(mid.p);
 	free(out.p);
 	return err;
 }

@@ -109,8 +109,18 @@ install_file "$tmp/TopMakefile" "$tree/Makefile" 644
 install_file "$overlay/kernel/Kconfig.kheaders" "$tree/kernel/Kconfig.kheaders" 644
 install_file "$overlay/kernel/kheaders.h" "$tree/kernel/kheaders.h" 644
 install_file "$overlay/kernel/kheaders.c" "$tree/kernel/kheaders.c" 644
-install_file "$overlay/kernel/kheaders_strip.c" "$tree/kernel/kheaders_strip.c" 644
+for f in kheaders_strip.c kheaders_mkindex.c kheaders_fmt.h kheaders_fmt.c \
+	 kheaders_fs.c; do
+	install_file "$overlay/kernel/$f" "$tree/kernel/$f" 644
+done
+# Inode timestamps became accessor functions in 6.7.
+time_h=$overlay/kernel/kheaders_fs_time.h
+case "$version.$patchlevel" in
+6.[1-6]) time_h=$overlay/compat/6.1/kernel/kheaders_fs_time.h ;;
+esac
+install_file "$time_h" "$tree/kernel/kheaders_fs_time.h" 644
 install_file "$overlay/kernel/gen_kheaders.sh" "$tree/kernel/gen_kheaders.sh" 755
+install_file "$overlay/kernel/kheaders_pack.sh" "$tree/kernel/kheaders_pack.sh" 755
 install_file "$overlay/Documentation/admin-guide/kheaders.rst" \
 	"$tree/Documentation/admin-guide/kheaders.rst" 644
 
@@ -118,7 +128,8 @@ install_file "$overlay/Documentation/admin-guide/kheaders.rst" \
 gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
-	printf '/kheaders-module.lds\n/kheaders_data.tar.xz\n/kheaders_strip\n' >>"$tmp/gitignore"
+	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders_data.tar.xz \
+		kheaders_index.bin kheaders_strip kheaders_mkindex >>"$tmp/gitignore"
 	install_file "$tmp/gitignore" "$gi" 644
 fi
 

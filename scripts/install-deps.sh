@@ -3,13 +3,16 @@
 #
 # Install, on Debian 12, everything the kheaders harness needs: the kernel
 # sources, a kernel build toolchain with ccache, QEMU and busybox for the
-# test guest, and the linters.  Does nothing when all is there already.
+# test guest, the linters, and liblzma, zlib and clang's libFuzzer for the
+# userspace tests of the filesystem's parsers (tests/test-fmt.sh).  Does
+# nothing when all is there already.
 
 set -eu
 
 pkgs="linux-source-6.12 build-essential ccache bc flex bison libelf-dev
 libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
-busybox-static procps util-linux shellcheck hyperfine"
+busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
+xxd clang libclang-rt-14-dev"
 
 missing=
 for p in $pkgs; do

@@ -99,3 +99,64 @@ judge_clean() {
 		ok "$1: kernel log is free of reports"
 	fi
 }
+
+# judge_fs NAME BUILD [light]: tests/guest/fs.sh's output.
+judge_fs() {
+	local name=$1 build=$2 light=${3:-} s what line
+	for s in modprobe registered extract-ref mount cat-all diff listing mount-2 \
+		same-2 build-mnt insmod rmmod-hello umount-2 umount-1 mount-readers umount; do
+		check "$name: fs step $s exits 0" printed "KH-STEP $s rc=0"
+	done
+	check "$name: fs: the mount is read-only" grep -q '^KH-MOUNTS none /tmp/khfs kheaders ro[ ,]' <<<"$out"
+	check "$name: fs: every entry's mode, owner, size, mtime and link target match tar's" \
+		printed "KH-STEP listing rc=0"
+	grep '^KH-ENTRIES' <<<"$out"
+	for what in create write truncate unlink mkdir rmdir rename chmod chown symlink link utime remount-rw; do
+		line=$(grep "^KH-EROFS $what " <<<"$out")
+		# mount(8) words EROFS from a remount as "write-protected".
+		check "$name: fs: $what fails with EROFS" grep -qE "rc=[1-9].*(Read-only file system|is write-protected)" <<<"$line"
+	done
+	check "$name: fs: file unchanged after the attempts" \
+		grep -qE '^KH-SHA-AFTER ([0-9a-f]{64}) \1$' <<<"$out"
+	check "$name: fs: unknown mount option refused" grep -q '^KH-EROFS badopt rc=[1-9]' <<<"$out"
+	check "$name: fs: the kernel log names the bad option" \
+		grep -q "^KH-DMESG-BADOPT .*kheaders: mount option 'bogus' is not supported" <<<"$out"
+	check "$name: fs: module built from the mount loads and runs" \
+		grep -q '^KH-DMESG .*kh_hello: built for .*, running on ' <<<"$out"
+	check "$name: fs: 8 concurrent cold readers, every checksum right" grep -q '^KH-FS-READERS 8/8 ' <<<"$out"
+	if [ -e "$build/modroot/lib/modules/$(cat "$build/include/config/kernel.release")/kernel/kernel/kheaders.ko" ]; then
+		check "$name: fs: rmmod refused while mounted" grep -q '^KH-RMMOD-MOUNTED rc=[1-9].*in use' <<<"$out"
+		check "$name: fs: rmmod works after umount" printed "KH-STEP rmmod-kheaders rc=0"
+	fi
+	[ "$light" = light ] && return
+	fs_figures "$name"
+}
+
+# fs_figures NAME: the memory and time figures of tests/guest/fs.sh.
+fs_figures() {
+	awk -v name="$1" '
+	function t(k) { return T[k "e"] - T[k "s"] }
+	$1 == "KH-MEM" {
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); M[$2, kv[1]] = kv[2] }
+		order[++n] = $2
+	}
+	$1 == "KH-TIME" { T[$2 "s"] = $3; T[$2 "e"] = $4 }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			printf "%s: fs memory %-17s unreclaimable %6d kB (slab %d + vmalloc %d), reclaimable slab %d kB, page cache %d kB\n",
+				name, k, M[k, "sunreclaim"] + M[k, "vmalloc"], M[k, "sunreclaim"], M[k, "vmalloc"],
+				M[k, "sreclaimable"], M[k, "cached"]
+		}
+		b = M["before-mount", "sunreclaim"] + M["before-mount", "vmalloc"]
+		printf "%s: fs unreclaimable added: by mount %d kB, after reading every file %d kB\n", name,
+			M["after-mount", "sunreclaim"] + M["after-mount", "vmalloc"] - b,
+			M["after-cat-all", "sunreclaim"] + M["after-cat-all", "vmalloc"] - b
+		printf "%s: fs times (s): mount %.2f, cat every file cold %.1f, warm %.1f\n", name,
+			t("mount"), t("cat-all"), t("cat-all-warm")
+		r1 = t("build-ref-1"); r2 = t("build-ref-2"); m1 = t("build-mnt-1"); m2 = t("build-mnt-2")
+		if (r1 > 0 && r2 > 0)
+			printf "%s: fs module build (s): tmpfs copy %.1f %.1f, mount %.1f %.1f, ratio of sums %.2f; fresh mount, cold %.1f\n",
+				name, r1, r2, m1, m2, (m1 + m2) / (r1 + r2), t("build-mnt-cold")
+	}' <<<"$out" | while IFS= read -r l; do log "$l"; done
+}

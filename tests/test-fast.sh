@@ -92,7 +92,7 @@ make_tree() {
 	cp "$work/tool" "$o/tools/objtool/objtool"
 	echo 'SECTIONS {}' >"$o/kernel/kheaders-module.lds"
 	printf '0x00000000\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$o/kernel/kheaders-symvers"
-	cp "$KH_REPO/kernel/gen_kheaders.sh" "$s/gen_kheaders.sh"
+	cp "$KH_REPO/kernel/gen_kheaders.sh" "$KH_REPO/kernel/kheaders_pack.sh" "$s/"
 }
 
 # gen DIR [ENV...]: run the generator in DIR/obj as Kbuild would.

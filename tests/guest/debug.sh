@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Run in the debug guest (KASAN, KFENCE, kmemleak, lockdep, UBSAN,
-# FORTIFY_SOURCE, DEBUG_LIST, failslab): the stress cases, module load and
-# init under injected slab failures, then a kmemleak scan.
+# FORTIFY_SOURCE, DEBUG_LIST, failslab): the stress cases, the filesystem
+# cases without the timing runs, module load and init and then mount under
+# injected slab failures, then a kmemleak scan.
 # tests/test-guest-debug.sh judges what it printed.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,9 @@ phase() { echo "KH-PHASE $1 $(cut -d' ' -f1 /proc/uptime)"; }
 
 phase stress
 sh "$here/stress.sh"
+
+phase fs
+KH_FS_LIGHT=1 sh "$here/fs.sh"
 
 # Fail the Nth slab allocation of module load and init, for N = 1, 2, ...
 # until the load no longer reaches N (kh_failnth runs finit_module in its
@@ -63,6 +67,35 @@ echo "KH-STEP modprobe-after-faults rc=$?"
 [ -e /proc/kheaders.tar.xz ] && [ -e /sys/kernel/kheaders.tar.xz ]
 echo "KH-STEP files-after-faults rc=$?"
 rmmod kheaders
+
+# The same for mount: fail each slab allocation of mount() in turn.  A
+# failed mount must leave nothing mounted, and unmount and rmmod must
+# still work.
+phase mount-faults-begin
+modprobe kheaders
+mkdir -p /tmp/khf
+n=0 clean=0 broken=0 end=0 ok=0
+while [ $n -lt 500 ]; do
+	n=$((n + 1))
+	res=$("$KH_BUILD/kh_failnth" -m $n /tmp/khf | tr '\n' ' ')
+	mounted=0
+	grep -q ' /tmp/khf kheaders ' /proc/mounts && mounted=1
+	case $res in
+	mounted*)
+		if [ $mounted = 1 ] && [ -s /tmp/khf/Makefile ]; then ok=$((ok + 1)); else broken=$((broken + 1)); fi
+		umount /tmp/khf
+		case $res in *not-reached*) end=1; break ;; esac ;;
+	failed*)
+		if [ $mounted = 0 ]; then clean=$((clean + 1)); else broken=$((broken + 1)); umount /tmp/khf; fi ;;
+	*)
+		broken=$((broken + 1))
+		echo "KH-HALF mount at $n: kh_failnth said '$res'" ;;
+	esac
+done
+phase mount-faults-end
+echo "KH-MOUNT-FAULTS injected=$((n - 1)) failed-cleanly=$clean absorbed=$ok half=$broken reached-end=$end"
+rmmod kheaders
+echo "KH-STEP rmmod-after-mount-faults rc=$?"
 
 phase kmemleak
 # Two scans: kmemleak reports an object only once it was seen
