@@ -135,19 +135,31 @@ if [ -s "$symvers" ]; then
 	cp "$symvers" "$stage/root/Module.symvers"
 fi
 
+# A kernel built with LLVM=1 needs its modules built with LLVM=1 too;
+# let the tree say so itself, so that the device user need not know.
+if enabled CONFIG_CC_IS_CLANG && enabled CONFIG_LD_IS_LLD; then
+	{
+		echo "# Added by kheaders: this kernel was built with LLVM=1."
+		echo "LLVM ?= 1"
+		cat "$stage/root/Makefile"
+	} >"$stage/Makefile.llvm"
+	mv "$stage/Makefile.llvm" "$stage/root/Makefile"
+fi
+
 # Comments are most of the headers' bytes; the stripper keeps the code
 # exactly as the compiler sees it (see kheaders_strip.c).
 find "$stage/root" -type f -name '*.h' -exec "$stripper" {} + ||
 	fail "$stripper failed"
 
 # Host tools may carry debug info with absolute build paths, and a build
-# ID computed over it; drop both so the bytes depend only on the code.
+# ID computed over it; drop both, and the symbol tables no one needs, so
+# the bytes depend only on the code.
 strip_bin=$(command -v strip || command -v llvm-strip) ||
 	fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
 for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
 	 scripts/genksyms/genksyms scripts/recordmcount; do
 	[ -f "$stage/root/$f" ] || continue
-	"$strip_bin" --strip-debug --remove-section=.note.gnu.build-id \
+	"$strip_bin" --strip-all --remove-section=.note.gnu.build-id \
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
 done
 

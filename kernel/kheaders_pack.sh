@@ -5,7 +5,7 @@
 #
 # usage: kheaders_pack.sh -o ARCHIVE -t TIMESTAMP [-x INDEX -k MKINDEX] DIR
 #
-# Without -x: one tar.xz, compressed for size.  With -x (the kheaders
+# Without -x: one tar.xz of two blocks, compressed for size.  With -x (the kheaders
 # filesystem): MKINDEX (kernel/kheaders_mkindex) writes the tree index to
 # INDEX and cuts the tar into pieces that become concatenated xz streams,
 # so each can be decoded on its own.  Either way xz and tar read ARCHIVE
@@ -60,11 +60,18 @@ tar_tree() {
 		--mtime="$stamp" .
 }
 
+# pb=0: the tar is text, with no 4-byte structure for LZMA2 to exploit.
+lzma=preset=6,pb=0
+
 if [ -z "$index" ]; then
-	# Two threads on 8 MiB blocks always: the output depends on the
-	# block size, never on how many CPUs the build machine has.
-	tar_tree | xz --check=crc32 -6 --threads=2 --block-size=8MiB \
-		>"$out.tmp" || fail "tar or xz failed while writing $out"
+	# Two threads on two halves, always: the output depends only on the
+	# tar, never on how many CPUs the build machine has, and costs one
+	# block boundary's worth of compression.
+	tar_tree >"$work/tar" || fail "tar failed while writing $out"
+	size=$(wc -c <"$work/tar")
+	block=$(( (size / 2 / 65536 + 1) * 65536 ))
+	xz --check=crc32 --lzma2="$lzma" --threads=2 --block-size="$block" \
+		-c "$work/tar" >"$out.tmp" || fail "xz failed while writing $out"
 else
 	tar_tree >"$work/tar" || fail "tar failed"
 	mkdir "$work/chunks"
@@ -74,7 +81,7 @@ else
 	# stream depends only on its bytes.  CRC32, since that is the check
 	# the kernel's xz decoder verifies.
 	(cd "$work/chunks" && find . -name 'c*' -type f | sort |
-		xargs -P 2 -n 16 xz --check=crc32 -6 --threads=1 -q) ||
+		xargs -P 2 -n 16 xz --check=crc32 --lzma2="$lzma" --threads=1 -q) ||
 		fail "xz failed"
 	find "$work/chunks" -name 'c*.xz' | sort | xargs cat >"$out.tmp" ||
 		fail "cannot write $out"

@@ -3,7 +3,8 @@
  * kheaders_strip: remove comments from C headers to shrink the kheaders
  * archive, without changing what the compiler sees.
  *
- * A comment becomes one space, which is what C makes of it.  A comment
+ * A comment becomes one space, which is what C makes of it, and so does
+ * any run of blanks outside literals and comments.  A comment
  * that spans lines and has code after it on its last line keeps one
  * backslash-newline per newline it held (spliced away by the
  * preprocessor), so that no two lines of code are ever joined: __LINE__
@@ -103,6 +104,17 @@ static size_t line_comment_len(const char *s, size_t n, int *continued)
 	return i;
 }
 
+/*
+ * One space between tokens, unless the output already ends with one: a
+ * blank there can only be a separator of ours, since literals end with
+ * their quote and kept comments with their delimiter.
+ */
+static void separate(struct buf *out)
+{
+	if (!out->len || out->p[out->len - 1] != ' ')
+		put(out, " ", 1);
+}
+
 /* Is there nothing but blanks from p to the end of its line? */
 static int rest_is_blank(const char *p, const char *end)
 {
@@ -168,7 +180,7 @@ static void strip(const char *s, size_t n, struct buf *out)
 			if (contains(s + i, len, SPDX_TAG)) {
 				put(out, s + i, len);
 			} else {
-				put(out, " ", 1);
+				separate(out);
 				if (!rest_is_blank(end, s + n))
 					for (k = i; k < i + len; k++)
 						if (s[k] == '\n')
@@ -180,6 +192,11 @@ static void strip(const char *s, size_t n, struct buf *out)
 			if (continued || contains(s + i, len, SPDX_TAG))
 				put(out, s + i, len);
 			i += len;
+		} else if (c == ' ' || c == '\t') {
+			/* Outside literals a run of blanks is one separator. */
+			separate(out);
+			while (i < n && (s[i] == ' ' || s[i] == '\t'))
+				i++;
 		} else {
 			put(out, s + i, 1);
 			i++;

@@ -5,8 +5,9 @@
 # and with ccache, in the cache directory ($KHEADERS_CACHE or
 # ~/.cache/kheaders).  Prints the build directory on stdout.
 #
-# usage: scripts/build-kernel.sh [-v VERSION] [-c FRAGMENT]... NAME
+# usage: scripts/build-kernel.sh [-v VERSION] [-l] [-c FRAGMENT]... NAME
 #   VERSION   Debian linux-source version (default 6.12)
+#   -l        build with clang and lld (LLVM=1), as Android does
 #   FRAGMENT  extra config fragment, on top of tests/configs/guest.config
 #   NAME      build directory name under $KHEADERS_CACHE/build
 
@@ -16,15 +17,16 @@ set -euo pipefail
 
 ver=6.12
 frags=("$KH_REPO/tests/configs/guest.config")
-while getopts v:c: opt; do
+while getopts v:c:l opt; do
 	case $opt in
 	v) ver=$OPTARG ;;
 	c) frags+=("$(realpath "$OPTARG")") ;;
-	*) die "usage: $0 [-v VERSION] [-c FRAGMENT]... NAME" ;;
+	l) KH_MAKE_VARS=(CC="ccache clang" HOSTCC="ccache clang" LLVM=1 RUSTC=false) ;;
+	*) die "usage: $0 [-v VERSION] [-l] [-c FRAGMENT]... NAME" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || die "usage: $0 [-v VERSION] [-c FRAGMENT]... NAME"
+[ $# -eq 1 ] || die "usage: $0 [-v VERSION] [-l] [-c FRAGMENT]... NAME"
 name=$1
 
 need_tools make gcc ccache flex bison bc tar xz patch perl
@@ -35,7 +37,7 @@ kmake=(kernel_make "$tree" "$out")
 
 # Reconfigure only when the fragments change, so .config keeps its mtime
 # and an unchanged tree rebuilds nothing.
-stamp=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+stamp=$({ cat "${frags[@]}"; echo "${KH_MAKE_VARS[*]}"; } | sha256sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.kh-config" 2>/dev/null)" != "$stamp" ]; then
 	log "configuring $name (tinyconfig + ${frags[*]##*/})"
 	"${kmake[@]}" -s tinyconfig >/dev/null

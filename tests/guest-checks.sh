@@ -129,7 +129,33 @@ judge_fs() {
 		check "$name: fs: rmmod works after umount" printed "KH-STEP rmmod-kheaders rc=0"
 	fi
 	[ "$light" = light ] && return
+	judge_install "$name"
 	fs_figures "$name"
+}
+
+# judge_install NAME: tests/guest/install.sh's output.
+judge_install() {
+	local name=$1 rel
+	rel=$(grep -m1 '^KH-BOOTED ' <<<"$out" | cut -d' ' -f2)
+	check "$name: kheaders-install refuses a non-root user" \
+		grep -q '^KH-INST not-root rc=[1-9].*must be run as root' <<<"$out"
+	check "$name: kheaders-install mounts the filesystem and links build to it" \
+		bash -c "grep -q '^KH-INST mount rc=0 ' <<<\"\$1\" && grep -qx 'KH-INST link /run/kheaders/$rel' <<<\"\$1\" && grep -qx 'KH-INST mounted 1' <<<\"\$1\"" _ "$out"
+	check "$name: kheaders-install again is a no-op" grep -q '^KH-INST mount-again rc=0 .*already set up' <<<"$out"
+	check "$name: a module builds from /lib/modules/RELEASE/build" printed "KH-INST build-from-link rc=0"
+	check "$name: --remove unmounts, unlinks and unloads the module it loaded" \
+		bash -c "grep -q '^KH-INST mount-remove rc=0' <<<\"\$1\" && grep -qx 'KH-INST after-remove link=no mounted=0 loaded=no' <<<\"\$1\"" _ "$out"
+	check "$name: --extract unpacks a root-owned tree, links build to it, unloads kheaders" \
+		bash -c "grep -q '^KH-INST extract rc=0' <<<\"\$1\" && grep -qx 'KH-INST link /usr/src/kheaders-$rel' <<<\"\$1\" && grep -qx 'KH-INST loaded-after-extract no' <<<\"\$1\" && grep -qx 'KH-INST tree-owner 0 755' <<<\"\$1\"" _ "$out"
+	check "$name: the unpacked tree is the archive's" printed "KH-INST tree-same rc=0"
+	check "$name: no temporary directory left" printed "KH-INST leftovers 0"
+	check "$name: --extract again is a no-op" grep -q '^KH-INST extract-again rc=0 .*already set up' <<<"$out"
+	check "$name: --remove deletes the tree and the link" \
+		bash -c "grep -q '^KH-INST extract-remove rc=0' <<<\"\$1\" && grep -qx 'KH-INST after-extract-remove link=no tree=no' <<<\"\$1\"" _ "$out"
+	check "$name: kheaders-install refuses a world-writable directory" \
+		grep -q '^KH-INST unsafe-dir rc=[1-9].*owned by root and writable only by root' <<<"$out"
+	check "$name: kheaders-install leaves a foreign build link alone" \
+		grep -q '^KH-INST foreign-link rc=[1-9].*not from kheaders-install' <<<"$out"
 }
 
 # fs_figures NAME: the memory and time figures of tests/guest/fs.sh.
@@ -156,7 +182,7 @@ fs_figures() {
 			t("mount"), t("cat-all"), t("cat-all-warm")
 		r1 = t("build-ref-1"); r2 = t("build-ref-2"); m1 = t("build-mnt-1"); m2 = t("build-mnt-2")
 		if (r1 > 0 && r2 > 0)
-			printf "%s: fs module build (s): tmpfs copy %.1f %.1f, mount %.1f %.1f, ratio of sums %.2f; fresh mount, cold %.1f\n",
-				name, r1, r2, m1, m2, (m1 + m2) / (r1 + r2), t("build-mnt-cold")
+			printf "%s: fs module build (s): tmpfs copy %.1f %.1f, mount %.1f %.1f, ratio of sums %.2f; fresh mount, cold %.1f (tar -x to tmpfs takes %.1f)\n",
+				name, r1, r2, m1, m2, (m1 + m2) / (r1 + r2), t("build-mnt-cold"), t("extract")
 	}' <<<"$out" | while IFS= read -r l; do log "$l"; done
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Full tier: scripts/apply.sh on a fresh copy of Debian's 6.12 source.
+# Full tier: scripts/apply.sh on fresh copies of Debian's 6.12 and 6.1
+# sources.
 # Afterwards every IKHEADERS symbol, rule and file is ours; a second run
 # changes nothing; trees it cannot handle are refused with a reason.
 
@@ -20,6 +21,8 @@ rm -f "$t/.kh-extracted"
 
 check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$t"
 for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
+	kernel/kheaders_pack.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
+	kernel/kheaders_fs.c kernel/kheaders_fs_time.h \
 	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst; do
 	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
 done
@@ -40,6 +43,17 @@ sleep 1
 out=$("$KH_REPO/scripts/apply.sh" "$t" 2>&1)
 check "a second run succeeds" test $? -eq 0
 check "a second run rewrites nothing" bash -c "[ -z \"\$(find '$t' -type f -newer '$work/stamp' | head -1)\" ] && ! grep -q installed <<<\"\$1\"" _ "$out"
+
+# Linux 6.1: the same, with the pre-6.7 inode timestamp helper.
+t61=$work/linux-6.1
+cp -al "$(pristine_tree 6.1)" "$t61"
+check "apply.sh succeeds on Debian's 6.1 source" "$KH_REPO/scripts/apply.sh" "$t61"
+check "6.1 gets the compat kheaders_fs_time.h" \
+	cmp -s "$KH_REPO/compat/6.1/kernel/kheaders_fs_time.h" "$t61/kernel/kheaders_fs_time.h"
+check "6.1: exactly one 'config IKHEADERS'" \
+	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t61')\" = '$t61/kernel/Kconfig.kheaders' ]"
+check "6.1: top Makefile has the post-modpost hook once" \
+	bash -c "[ \$(grep -c '^# >>> kheaders' '$t61/Makefile') = 1 ]"
 
 # Refusals, each with a reason.
 mkdir -p "$work/old"

@@ -169,7 +169,7 @@ rm -f "$a1"
 msg=$(PATH=$work/nopath gen "$work/t1" 2>&1)
 check "missing tools are named" grep -q "not found" <<<"$msg"
 mkdir -p "$work/fakebin"
-for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh; do
+for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh wc; do
 	p=$(command -v "$t") && ln -sf "$p" "$work/fakebin/$t"
 done
 msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
@@ -179,7 +179,7 @@ mv "$work/t1/obj/scripts/mod/modpost" "$work/modpost.away"
 msg=$(gen "$work/t1" 2>&1)
 check "missing host tool is named" grep -q "scripts/mod/modpost is missing" <<<"$msg"
 mv "$work/modpost.away" "$work/t1/obj/scripts/mod/modpost"
-printf '#!/bin/sh\ncat >/dev/null; exit 1\n' >"$work/fakebin/xz"
+printf '#!/bin/sh\nexit 1\n' >"$work/fakebin/xz"
 chmod +x "$work/fakebin/xz"
 msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
 check "failing xz stops the build" grep -q "failed while writing" <<<"$msg"

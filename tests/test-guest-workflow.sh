@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Full tier: build a 6.12 test kernel with kheaders (=m, or =y with -y),
-# boot it under QEMU and run the user's workflow in the guest
-# (tests/guest/workflow.sh); judge what the guest printed.
+# Full tier: build a test kernel (Linux 6.12, or VERSION) with kheaders
+# (=m, or =y with -y; with clang and lld, LLVM=1, with -l), boot it under
+# QEMU and run the user's workflow in the guest (tests/guest/workflow.sh)
+# exactly as written, with no LLVM=1; judge what the guest printed.
+# tests/configs/linux-VERSION.config, if there, adds to the config.
 #
-# usage: tests/test-guest-workflow.sh [-y]
+# usage: tests/test-guest-workflow.sh [-y] [-v VERSION] [-l]
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
@@ -13,18 +15,22 @@ set -uo pipefail
 # shellcheck source=tests/guest-checks.sh
 . "$(dirname "$0")/guest-checks.sh"
 
-flavor=m
-while getopts y opt; do
+flavor=m ver=6.12 llvm=()
+while getopts yv:l opt; do
 	case $opt in
 	y) flavor=y ;;
-	*) die "usage: $0 [-y]" ;;
+	v) ver=$OPTARG ;;
+	l) llvm=(-l) ;;
+	*) die "usage: $0 [-y] [-v VERSION] [-l]" ;;
 	esac
 done
-name=6.12-$flavor
+name=$ver-$flavor${llvm:+-llvm}
 frag=()
-[ "$flavor" = y ] && frag=(-c "$KH_REPO/tests/configs/ikheaders-y.config")
+[ "$flavor" = y ] && frag+=(-c "$KH_REPO/tests/configs/ikheaders-y.config")
+[ -f "$KH_REPO/tests/configs/linux-$ver.config" ] &&
+	frag+=(-c "$KH_REPO/tests/configs/linux-$ver.config")
 
-build=$("$KH_REPO/scripts/build-kernel.sh" "${frag[@]}" "$name") ||
+build=$("$KH_REPO/scripts/build-kernel.sh" -v "$ver" "${llvm[@]}" "${frag[@]}" "$name") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
 archive=$build/kernel/kheaders_data.tar.xz
@@ -36,6 +42,15 @@ check "$name: archive's Module.symvers is the build's final one" \
 boot_guest "$name: guest booted and ran the workflow" "$build" \
 	"$KH_REPO/tests/guest/workflow.sh" "$build/kh-workflow.log" -t 1200
 judge_workflow "$name" "$build" "$flavor"
+if [ ${#llvm[@]} -gt 0 ]; then
+	check "$name: the kernel was built with clang and lld" \
+		bash -c "grep -qx CONFIG_CC_IS_CLANG=y '$build/.config' && grep -qx CONFIG_LD_IS_LLD=y '$build/.config'"
+	check "$name: the archive's Makefile defaults to LLVM=1" \
+		bash -c "tar -xOf '$archive' ./Makefile | grep -qx 'LLVM ?= 1'"
+fi
+if grep -qx CONFIG_IKHEADERS_FS=y "$build/.config"; then
+	check "$name: the kheaders filesystem shows the extracted tree" printed "KH-STEP fs-diff rc=0"
+fi
 check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
 judge_clean "$name"
 log "$name: archive $(stat -c %s "$archive") bytes, guest boot to init $(awk '$1 == "KH-BOOTED" { print $3 }' <<<"$out") s"

@@ -68,7 +68,9 @@ step modprobe modprobe kheaders
 grep -qw kheaders /proc/filesystems
 echo "KH-STEP registered rc=$?"
 mkdir -p $mnt $mnt-2 $ref /tmp/khbad
+t0=$(now)
 step extract-ref tar -xf /proc/kheaders.tar.xz -C $ref
+echo "KH-TIME extract $t0 $(now)"
 
 drop_caches
 mem before-mount
@@ -197,3 +199,7 @@ if [ -e "/lib/modules/$(uname -r)/kernel/kernel/kheaders.ko" ]; then
 	step rmmod-kheaders rmmod kheaders
 fi
 mem after-umount
+
+if [ "$light" = 0 ]; then
+	sh "$repo/tests/guest/install.sh"
+fi

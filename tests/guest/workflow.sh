@@ -52,6 +52,15 @@ step insmod insmod kh_hello.ko
 dmesg | grep 'kh_hello:' | sed 's/^/KH-DMESG /'
 step rmmod-hello rmmod kh_hello
 
+# With CONFIG_IKHEADERS_FS, the mounted archive is the extracted one.
+if grep -qw kheaders /proc/filesystems; then
+	mkdir -p /tmp/khfs
+	mount -t kheaders none /tmp/khfs &&
+		diff -r --no-dereference "$HOME/headers" /tmp/khfs >/dev/null
+	echo "KH-STEP fs-diff rc=$?"
+	umount /tmp/khfs
+fi
+
 if [ -e "/lib/modules/$rel/kernel/kernel/kheaders.ko" ]; then
 	step rmmod-kheaders rmmod kheaders
 	[ ! -e /proc/kheaders.tar.xz ] && [ ! -e /sys/kernel/kheaders.tar.xz ]
