@@ -58,3 +58,19 @@ kernel_make() {
 	shift 2
 	make -C "$tree" O="$build" -j"$KH_JOBS" "${KH_MAKE_VARS[@]}" "$@"
 }
+
+# dkms_sources DIR PACKAGE...: the module sources that Debian's *-dkms
+# PACKAGEs install under /usr/src, unpacked from the packages (not
+# installed, so no DKMS build runs on this machine) into DIR/usr/src.
+dkms_sources() {
+	local dir=$1 p
+	shift
+	mkdir -p "$dir/debs"
+	for p in "$@"; do
+		if ! ls "$dir/debs/${p}_"*.deb >/dev/null 2>&1; then
+			(cd "$dir/debs" && apt-get download -q "$p" >/dev/null 2>&1) ||
+				die "cannot download $p (apt-get update first?)"
+		fi
+		dpkg-deb -x "$dir/debs/${p}_"*.deb "$dir" || die "cannot unpack $p"
+	done
+}
