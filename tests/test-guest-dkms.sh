@@ -47,6 +47,9 @@ for alg in magma kuznyechik gost28147-cpa gosthash94 streebog256; do
 	check "$name: gost-crypto: /proc/crypto lists $alg" grep -q "^KH-CRYPTO $alg [1-9]" <<<"$out"
 done
 check "$name: gost-crypto: the algorithms go with the modules" printed "KH-CRYPTO after-rmmod 0"
+line=$(grep '^KH-GOST-TESTS' <<<"$out")
+check "$name: gost-crypto: its known-answer self-tests pass (${line#KH-GOST-TESTS })" \
+	grep -qE '^KH-GOST-TESTS passed=[1-9][0-9]* failed=0$' <<<"$line"
 grep '^KH-DMESG' <<<"$out"
 check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
 judge_clean "$name"
