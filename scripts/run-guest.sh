@@ -46,9 +46,10 @@ busybox=$(command -v busybox)
 file "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not static: apt-get install busybox-static"
 
-# The initramfs holds busybox, /init and the repository's tests/ (as /kh,
-# copied to the guest's /tmp/kh: the repository may be anywhere, /tmp
-# included); everything else is the host's.
+# The initramfs holds busybox, /init, and the repository's tests/ and the
+# device-side scripts/kheaders-install (as /kh, copied to the guest's
+# /tmp/kh: the repository may be anywhere, /tmp included); everything else
+# is the host's.
 initrd=$build/kh-initramfs.cpio
 {
 	cat <<CPIO
@@ -61,6 +62,8 @@ dir /host 755 0 0
 file /bin/busybox $busybox 755 0 0
 file /init $KH_REPO/tests/guest/init 755 0 0
 dir /kh 755 0 0
+dir /kh/scripts 755 0 0
+file /kh/scripts/kheaders-install $KH_REPO/scripts/kheaders-install 755 0 0
 CPIO
 	(cd "$KH_REPO" && find tests -type d) | sed 's|^\(.*\)$|dir /kh/\1 755 0 0|'
 	(cd "$KH_REPO" && find tests -type f) | sed "s|^\\(.*\\)\$|file /kh/\\1 $KH_REPO/\\1 755 0 0|"

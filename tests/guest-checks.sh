@@ -141,6 +141,8 @@ judge_install() {
 		grep -q '^KH-INST not-root rc=[1-9].*must be run as root' <<<"$out"
 	check "$name: kheaders-install mounts the filesystem and links build to it" \
 		bash -c "grep -q '^KH-INST mount rc=0 ' <<<\"\$1\" && grep -qx 'KH-INST link /run/kheaders/$rel' <<<\"\$1\" && grep -qx 'KH-INST mounted 1' <<<\"\$1\"" _ "$out"
+	check "$name: kheaders-install replaces the dangling build link of modules_install" \
+		printed "KH-INST dangling-replaced yes"
 	check "$name: kheaders-install again is a no-op" grep -q '^KH-INST mount-again rc=0 .*already set up' <<<"$out"
 	check "$name: a module builds from /lib/modules/RELEASE/build" printed "KH-INST build-from-link rc=0"
 	check "$name: --remove unmounts, unlinks and unloads the module it loaded" \

@@ -24,6 +24,9 @@ loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
 # The host's /lib/modules, /usr/src and /run are read-only here: give the
 # installer writable, root-owned ones.
 mkdir -p /tmp/lm && cp -a /lib/modules/. /tmp/lm/ && mount --bind /tmp/lm /lib/modules
+# As on a device, modules_install's build link points at a tree that is
+# not there.
+ln -sfn /nonexistent/build-machine/tree "$build"
 mount -t tmpfs -o mode=0755 none /usr/src
 mount -t tmpfs -o mode=0755 none /run
 
@@ -32,6 +35,7 @@ echo "KH-INST not-root rc=$? $msg"
 
 echo "KH-INST loaded-before $(loaded)"
 inst mount
+echo "KH-INST dangling-replaced $([ "$(readlink "$build")" != /nonexistent/build-machine/tree ] && echo yes || echo no)"
 echo "KH-INST link $(readlink "$build")"
 echo "KH-INST mounted $(grep -c " /run/kheaders/$rel kheaders ro" /proc/mounts)"
 inst mount-again
@@ -53,7 +57,7 @@ inst extract-remove --remove
 echo "KH-INST after-extract-remove link=$([ -L "$build" ] && echo yes || echo no) tree=$([ -e "/usr/src/kheaders-$rel" ] && echo yes || echo no)"
 
 inst unsafe-dir --extract -d /tmp
-ln -s /somewhere/else "$build"
+ln -s /usr "$build"
 inst foreign-link
 rm -f "$build"
 umount /run /usr/src /lib/modules
