@@ -115,6 +115,16 @@ static void separate(struct buf *out)
 		put(out, " ", 1);
 }
 
+/* One backslash-newline for each newline of the comment s[0, len). */
+static void keep_lines(const char *s, size_t len, struct buf *out)
+{
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		if (s[k] == '\n')
+			put(out, "\\\n", 2);
+}
+
 /* Is there nothing but blanks from p to the end of its line? */
 static int rest_is_blank(const char *p, const char *end)
 {
@@ -182,9 +192,7 @@ static void strip(const char *s, size_t n, struct buf *out)
 			} else {
 				separate(out);
 				if (!rest_is_blank(end, s + n))
-					for (k = i; k < i + len; k++)
-						if (s[k] == '\n')
-							put(out, "\\\n", 2);
+					keep_lines(s + i, len, out);
 			}
 			i += len;
 		} else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
