@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Install, on Debian 12, everything the kheaders harness needs: the kernel
-# sources, a kernel build toolchain with ccache, QEMU and busybox for the
+# Install, on Debian 12, everything the kheaders harness needs: the 6.12
+# and 6.1 kernel sources, kernel build toolchains (gcc, and clang with lld
+# and the LLVM binutils for LLVM=1) with ccache, QEMU and busybox for the
 # test guest, the linters, and liblzma, zlib and clang's libFuzzer for the
 # userspace tests of the filesystem's parsers (tests/test-fmt.sh).  Does
 # nothing when all is there already.
@@ -12,7 +13,7 @@ set -eu
 pkgs="linux-source-6.12 linux-source-6.1 build-essential ccache bc flex bison libelf-dev
 libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
 busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
-xxd clang libclang-rt-14-dev"
+xxd clang libclang-rt-14-dev lld llvm"
 
 missing=
 for p in $pkgs; do
