@@ -28,17 +28,20 @@ static u8 *slurp(const char *file, size_t *len)
 	u8 *p;
 	long n;
 
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fprintf(stderr, "test_corrupt: cannot read %s\n", file);
-		exit(2);
-	}
+	if (!f || fseek(f, 0, SEEK_END))
+		goto fail;
+	n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET))
+		goto fail;
 	p = malloc(n + 1);
 	if (!p || fread(p, 1, n, f) != (size_t)n)
 		exit(2);
 	fclose(f);
 	*len = n;
 	return p;
+fail:
+	fprintf(stderr, "test_corrupt: cannot read %s\n", file);
+	exit(2);
 }
 
 static const struct khr *sort_r;

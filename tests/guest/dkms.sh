@@ -9,15 +9,8 @@
 
 src=$KH_BUILD/dkms/usr/src
 
-step() {
-	name=$1
-	shift
-	echo "KH-RUN $name: $*"
-	"$@"
-	rc=$?
-	echo "KH-STEP $name rc=$rc"
-	return $rc
-}
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # dkms_build NAME: copy the source as DKMS does, build it with its own
 # Makefile's rules, show the end of the log on failure.

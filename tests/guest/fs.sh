@@ -13,15 +13,8 @@ light=${KH_FS_LIGHT:-0}
 mnt=/tmp/khfs
 ref=/tmp/khref
 
-step() {
-	name=$1
-	shift
-	echo "KH-RUN $name: $*"
-	"$@"
-	rc=$?
-	echo "KH-STEP $name rc=$rc"
-	return $rc
-}
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 now() { cut -d' ' -f1 /proc/uptime; }
 

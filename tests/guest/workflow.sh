@@ -8,15 +8,8 @@
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$(uname -r)
 
-step() {
-	name=$1
-	shift
-	echo "KH-RUN $name: $*"
-	"$@"
-	rc=$?
-	echo "KH-STEP $name rc=$rc"
-	return $rc
-}
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 sha() {
 	sha256sum <"$1" | cut -c1-64
