@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: Debian 12's bcc (execsnoop) and bpftrace in a guest, finding
+# the kernel's headers through kheaders (tests/guest/bpf.sh).  On Linux
+# 6.1, the kernel these tools are made for, with the bpf() syscall and
+# kprobes on and no BTF (tests/configs/linux-6.1.config): the struct
+# layouts the tools use can only come from the archive's headers, and the
+# checks compare the fields they read (a parent PID, a PID and a command
+# name in task_struct) with the real values.
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/guest-checks.sh
+. "$(dirname "$0")/guest-checks.sh"
+
+need_tools execsnoop-bpfcc bpftrace
+ver=6.1 name=6.1-m
+build=$("$KH_REPO/scripts/build-kernel.sh" -v "$ver" -c "$KH_REPO/tests/configs/linux-$ver.config" "$name") ||
+	{ bad "$name: kernel build"; summary; exit; }
+ok "$name: kernel build"
+check "$name: the kernel has no BTF" bash -c "! grep -q '^CONFIG_DEBUG_INFO_BTF=y' '$build/.config'"
+
+boot_guest "$name: guest booted and ran bcc and bpftrace" "$build" \
+	"$KH_REPO/tests/guest/bpf.sh" "$build/kh-bpf.log" -t 1800 -m 1536
+check "$name: no BTF, no build link, kheaders not loaded at the start" \
+	printed "KH-BPF btf=no build-link=no loaded=no"
+
+check "$name: bcc: without kheaders it finds no kernel headers and fails" \
+	grep -qiE '^KH-BCC no-kheaders rc=[1-9][0-9]* .*unable to find kernel headers' <<<"$out"
+
+# bcc_saw NAME: execsnoop saw the marker's exec, succeeding, with the
+# parent PID the shell wrote down.
+bcc_saw() {
+	grep -qE "^KH-BCC $1 seen=echo ppid=([0-9]+) ret=0 parent=\\1\$" <<<"$out"
+}
+check "$name: bcc: execsnoop compiled and ran" printed "KH-STEP bcc-kheaders rc=0"
+check "$name: bcc: execsnoop read the right parent PID out of task_struct" bcc_saw kheaders
+grep '^KH-BCC' <<<"$out"
+check "$name: bcc: unpacked the archive into /tmp/kheaders-RELEASE and unloaded kheaders" \
+	printed "KH-BPF after-bcc tree=yes owner=0 sched_h=yes loaded=no"
+
+check "$name: bpftrace: the one-liner ran" printed "KH-STEP bpftrace rc=0"
+bt=$(grep -m1 '^KH-BT ' <<<"$out")
+log "$name: bpftrace printed: ${bt:-nothing}"
+pid=$(sed -n 's/^KH-BT pid=\([0-9]*\) .*/\1/p' <<<"$bt")
+check "$name: bpftrace: task_struct's tgid and comm are those of a sleep it traced" \
+	bash -c "[ -n '$pid' ] && grep -qxF 'KH-BT pid=$pid tgid=$pid comm=sleep' <<<\"\$1\" && grep -qxF 'KH-SLEEP $pid' <<<\"\$1\"" _ "$out"
+check "$name: bpftrace: unpacked the archive into /tmp/kheaders-RELEASE itself" \
+	printed "KH-BPF after-bpftrace tree=yes owner=0 sched_h=yes"
+
+rel=$(cat "$build/include/config/kernel.release")
+check "$name: kheaders-install links /lib/modules/RELEASE/build" \
+	bash -c "grep -qxF 'KH-STEP install rc=0' <<<\"\$1\" && grep -qxE 'KH-BPF build-link=/(run|usr/src)/kheaders(/|-)$rel' <<<\"\$1\"" _ "$out"
+check "$name: bcc: execsnoop ran with the headers at /lib/modules/RELEASE/build" \
+	printed "KH-STEP bcc-build-link rc=0"
+check "$name: bcc: and read the right parent PID" bcc_saw build-link
+check "$name: bcc: and unpacked nothing" printed "KH-BPF after-bcc-build-link tree=no"
+check "$name: kheaders-install --remove" \
+	bash -c "grep -qxF 'KH-STEP remove rc=0' <<<\"\$1\" && grep -qxF 'KH-BPF after-remove loaded=no' <<<\"\$1\"" _ "$out"
+awk -v name="$name" '$1 == "KH-TIME" { printf "%s: %s took %.1f s in the guest\n", name, $2, $4 - $3 }' <<<"$out" |
+	while IFS= read -r l; do log "$l"; done
+check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
+judge_clean "$name"
+summary
