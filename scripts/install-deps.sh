@@ -5,7 +5,8 @@
 # and 6.1 kernel sources, kernel build toolchains (gcc, and clang with lld
 # and the LLVM binutils for LLVM=1) with ccache, QEMU and busybox for the
 # test guest, the linters, and liblzma, zlib and clang's libFuzzer for the
-# userspace tests of the filesystem's parsers (tests/test-fmt.sh).  Does
+# userspace tests of the filesystem's parsers (tests/test-fmt.sh), and
+# bcc and bpftrace, which tests/test-guest-bpf.sh runs in the guest.  Does
 # nothing when all is there already.
 
 set -eu
@@ -13,7 +14,7 @@ set -eu
 pkgs="linux-source-6.12 linux-source-6.1 build-essential ccache bc flex bison libelf-dev
 libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
 busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
-xxd clang libclang-rt-14-dev lld llvm"
+xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace"
 
 missing=
 for p in $pkgs; do
