@@ -27,3 +27,24 @@ summary() {
 		printf '%d passed, %d failed, %d skipped\n' "$KH_PASSED" "$KH_FAILED" "$KH_SKIPPED"
 	[ "$KH_FAILED" -eq 0 ]
 }
+
+# harness_build VERSION FLAVOR LLVM: build the test kernel of VERSION with
+# kheaders =FLAVOR (m or y), with clang and lld when LLVM is 1, and print
+# its directory.  Its config fragments are decided here, so that every
+# test asking for the same kernel shares one build: ikheaders-y.config for
+# =y, linux-VERSION.config when there is one, and bpf.config on the two
+# kernels the eBPF test runs on (6.1, and 6.12 with LLVM).
+harness_build() {
+	local ver=$1 flavor=$2 llvm=$3 name=$1-$2 cfg=$KH_REPO/tests/configs args
+	args=(-v "$ver")
+	[ "$flavor" = y ] && args+=(-c "$cfg/ikheaders-y.config")
+	[ -f "$cfg/linux-$ver.config" ] && args+=(-c "$cfg/linux-$ver.config")
+	if [ "$llvm" = 1 ]; then
+		args+=(-l)
+		name=$name-llvm
+	fi
+	if [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; then
+		args+=(-c "$cfg/bpf.config")
+	fi
+	"$KH_REPO/scripts/build-kernel.sh" "${args[@]}" "$name"
+}

@@ -12,7 +12,8 @@ suites=(test-fast.sh test-fmt.sh)
 if [ "${1:-}" != --fast ]; then
 	suites+=(test-apply.sh test-staleness.sh test-reproducible.sh
 		"test-guest-workflow.sh" "test-guest-workflow.sh -y" "test-guest-workflow.sh -l"
-		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh test-guest-bpf.sh
+		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
+		test-guest-bpf.sh "test-guest-bpf.sh -l"
 		test-guest-fs.sh test-guest-stress.sh
 		test-guest-debug.sh)
 fi

@@ -3,11 +3,14 @@
 #
 # Full tier: Debian 12's bcc (execsnoop) and bpftrace in a guest, finding
 # the kernel's headers through kheaders (tests/guest/bpf.sh).  On Linux
-# 6.1, the kernel these tools are made for, with the bpf() syscall and
-# kprobes on and no BTF (tests/configs/linux-6.1.config): the struct
-# layouts the tools use can only come from the archive's headers, and the
-# checks compare the fields they read (a parent PID, a PID and a command
-# name in task_struct) with the real values.
+# 6.1, the kernel these tools are made for, or with -l on 6.12 built with
+# clang and lld (LLVM=1, as Android builds its kernels).  Both have the
+# bpf() syscall and kprobes on and no BTF (tests/configs/bpf.config): the
+# struct layouts the tools use can only come from the archive's headers,
+# and the checks compare the fields they read (a parent PID, a PID and a
+# command name in task_struct) with the real values.
+#
+# usage: tests/test-guest-bpf.sh [-l]
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
@@ -15,9 +18,15 @@ set -uo pipefail
 # shellcheck source=tests/guest-checks.sh
 . "$(dirname "$0")/guest-checks.sh"
 
+ver=6.1 llvm=0 name=6.1-m
+while getopts l opt; do
+	case $opt in
+	l) ver=6.12 llvm=1 name=6.12-m-llvm ;;
+	*) die "usage: $0 [-l]" ;;
+	esac
+done
 need_tools execsnoop-bpfcc bpftrace
-ver=6.1 name=6.1-m
-build=$("$KH_REPO/scripts/build-kernel.sh" -v "$ver" -c "$KH_REPO/tests/configs/linux-$ver.config" "$name") ||
+build=$(harness_build "$ver" m "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
 check "$name: the kernel has no BTF" bash -c "! grep -q '^CONFIG_DEBUG_INFO_BTF=y' '$build/.config'"

@@ -17,7 +17,7 @@ set -uo pipefail
 . "$(dirname "$0")/guest-checks.sh"
 
 ver=6.1 name=6.1-m
-build=$("$KH_REPO/scripts/build-kernel.sh" -v "$ver" -c "$KH_REPO/tests/configs/linux-$ver.config" "$name") ||
+build=$(harness_build "$ver" m 0) ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
 

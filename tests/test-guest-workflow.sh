@@ -5,7 +5,7 @@
 # (=m, or =y with -y; with clang and lld, LLVM=1, with -l), boot it under
 # QEMU and run the user's workflow in the guest (tests/guest/workflow.sh)
 # exactly as written, with no LLVM=1; judge what the guest printed.
-# tests/configs/linux-VERSION.config, if there, adds to the config.
+# tests/lib.sh's harness_build picks the config fragments.
 #
 # usage: tests/test-guest-workflow.sh [-y] [-v VERSION] [-l]
 
@@ -15,22 +15,19 @@ set -uo pipefail
 # shellcheck source=tests/guest-checks.sh
 . "$(dirname "$0")/guest-checks.sh"
 
-flavor=m ver=6.12 llvm=()
+flavor=m ver=6.12 llvm=0
 while getopts yv:l opt; do
 	case $opt in
 	y) flavor=y ;;
 	v) ver=$OPTARG ;;
-	l) llvm=(-l) ;;
+	l) llvm=1 ;;
 	*) die "usage: $0 [-y] [-v VERSION] [-l]" ;;
 	esac
 done
-name=$ver-$flavor${llvm:+-llvm}
-frag=()
-[ "$flavor" = y ] && frag+=(-c "$KH_REPO/tests/configs/ikheaders-y.config")
-[ -f "$KH_REPO/tests/configs/linux-$ver.config" ] &&
-	frag+=(-c "$KH_REPO/tests/configs/linux-$ver.config")
+name=$ver-$flavor
+[ "$llvm" = 1 ] && name=$name-llvm
 
-build=$("$KH_REPO/scripts/build-kernel.sh" -v "$ver" "${llvm[@]}" "${frag[@]}" "$name") ||
+build=$(harness_build "$ver" "$flavor" "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
 archive=$build/kernel/kheaders_data.tar.xz
@@ -42,7 +39,7 @@ check "$name: archive's Module.symvers is the build's final one" \
 boot_guest "$name: guest booted and ran the workflow" "$build" \
 	"$KH_REPO/tests/guest/workflow.sh" "$build/kh-workflow.log" -t 1200
 judge_workflow "$name" "$build" "$flavor"
-if [ ${#llvm[@]} -gt 0 ]; then
+if [ "$llvm" = 1 ]; then
 	check "$name: the kernel was built with clang and lld" \
 		bash -c "grep -qx CONFIG_CC_IS_CLANG=y '$build/.config' && grep -qx CONFIG_LD_IS_LLD=y '$build/.config'"
 	check "$name: the archive's Makefile defaults to LLVM=1" \
