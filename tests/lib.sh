@@ -35,16 +35,19 @@ summary() {
 # =y, linux-VERSION.config when there is one, and bpf.config on the two
 # kernels the eBPF test runs on (6.1, and 6.12 with LLVM).
 harness_build() {
-	local ver=$1 flavor=$2 llvm=$3 name=$1-$2 cfg=$KH_REPO/tests/configs args
+	local ver=$1 flavor=$2 llvm=$3 cfg=$KH_REPO/tests/configs args
 	args=(-v "$ver")
 	[ "$flavor" = y ] && args+=(-c "$cfg/ikheaders-y.config")
 	[ -f "$cfg/linux-$ver.config" ] && args+=(-c "$cfg/linux-$ver.config")
-	if [ "$llvm" = 1 ]; then
-		args+=(-l)
-		name=$name-llvm
-	fi
+	[ "$llvm" = 1 ] && args+=(-l)
 	if [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; then
 		args+=(-c "$cfg/bpf.config")
 	fi
-	"$KH_REPO/scripts/build-kernel.sh" "${args[@]}" "$name"
+	"$KH_REPO/scripts/build-kernel.sh" "${args[@]}" "$(harness_name "$@")"
+}
+
+# harness_name VERSION FLAVOR LLVM: that build's name (its directory under
+# $KH_CACHE/build), as the tests' messages show it.
+harness_name() {
+	if [ "$3" = 1 ]; then echo "$1-$2-llvm"; else echo "$1-$2"; fi
 }

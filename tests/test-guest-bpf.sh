@@ -18,13 +18,14 @@ set -uo pipefail
 # shellcheck source=tests/guest-checks.sh
 . "$(dirname "$0")/guest-checks.sh"
 
-ver=6.1 llvm=0 name=6.1-m
+ver=6.1 llvm=0
 while getopts l opt; do
 	case $opt in
-	l) ver=6.12 llvm=1 name=6.12-m-llvm ;;
+	l) ver=6.12 llvm=1 ;;
 	*) die "usage: $0 [-l]" ;;
 	esac
 done
+name=$(harness_name "$ver" m "$llvm")
 need_tools execsnoop-bpfcc bpftrace
 build=$(harness_build "$ver" m "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }

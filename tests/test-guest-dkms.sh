@@ -16,7 +16,8 @@ set -uo pipefail
 # shellcheck source=tests/guest-checks.sh
 . "$(dirname "$0")/guest-checks.sh"
 
-ver=6.1 name=6.1-m
+ver=6.1
+name=$(harness_name "$ver" m 0)
 build=$(harness_build "$ver" m 0) ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"

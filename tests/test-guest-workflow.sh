@@ -24,8 +24,7 @@ while getopts yv:l opt; do
 	*) die "usage: $0 [-y] [-v VERSION] [-l]" ;;
 	esac
 done
-name=$ver-$flavor
-[ "$llvm" = 1 ] && name=$name-llvm
+name=$(harness_name "$ver" "$flavor" "$llvm")
 
 build=$(harness_build "$ver" "$flavor" "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }

@@ -21,8 +21,8 @@ tree=/tmp/kheaders-$rel
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
-# tree_facts: whether a tool left an unpacked tree, and its owner and mode.
+# tree_facts: whether a tool left an unpacked tree, its owner, and whether
+# it holds the header the tools include.
 tree_facts() {
 	if [ -d "$tree" ]; then
 		echo "tree=yes owner=$(stat -c %u "$tree") sched_h=$([ -f "$tree/include/linux/sched.h" ] && echo yes || echo no)"
@@ -39,12 +39,20 @@ wait_for() {
 		sleep 1
 	done
 }
+# timed_step NAME CMD...: step, with a KH-TIME line for how long it took.
+timed_step() {
+	t0=$(now)
+	step "$@"
+	rc=$?
+	echo "KH-TIME $1 $t0 $(now)"
+	return $rc
+}
 
 mount -t debugfs none /sys/kernel/debug
 mount -t tracefs none /sys/kernel/tracing 2>/dev/null
 # The host's /lib/modules is read-only here; the copy has no build or
 # source link, as on a device that has no headers package.
-mkdir -p /tmp/lm && cp -a /lib/modules/. /tmp/lm/ && mount --bind /tmp/lm /lib/modules
+private_modules
 rm -f "/lib/modules/$rel/build" "/lib/modules/$rel/source"
 mount -t tmpfs -o mode=0755 none /run
 echo "KH-BPF btf=$([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no) build-link=$([ -e "/lib/modules/$rel/build" ] && echo yes || echo no) loaded=$(loaded)"
@@ -83,9 +91,7 @@ echo "KH-BCC no-kheaders rc=$? $(echo "$msg" | grep -m1 -i 'kernel headers')"
 mv "$ko.away" "$ko"
 
 # 1. bcc unpacks the archive itself.
-KH_T0=$(cut -d' ' -f1 /proc/uptime)
-step bcc-kheaders execsnoop_marker kheaders
-echo "KH-TIME bcc-kheaders $KH_T0 $(cut -d' ' -f1 /proc/uptime)"
+timed_step bcc-kheaders execsnoop_marker kheaders
 echo "KH-BPF after-bcc $(tree_facts) loaded=$(loaded)"
 
 # 2. bpftrace unpacks it again (it reuses a tree that is there).
@@ -99,7 +105,7 @@ kprobe:hrtimer_nanosleep /comm == "sleep"/ {
 	exit();
 }' >"$bt" 2>&1 &
 trace=$!
-KH_T0=$(cut -d' ' -f1 /proc/uptime)
+t0=$(now)
 if wait_for "$bt" '^Attaching' 600; then
 	# Sleep until the probe fires (bpftrace attaches just after it says so).
 	i=0
@@ -113,7 +119,7 @@ fi
 kill $trace 2>/dev/null
 wait $trace
 echo "KH-STEP bpftrace rc=$?"
-echo "KH-TIME bpftrace $KH_T0 $(cut -d' ' -f1 /proc/uptime)"
+echo "KH-TIME bpftrace $t0 $(now)"
 if grep -q '^KH-BT ' "$bt"; then
 	grep '^KH-BT ' "$bt"
 else
@@ -122,15 +128,13 @@ fi
 echo "KH-BPF after-bpftrace $(tree_facts)"
 # bpftrace, unlike bcc, leaves kheaders loaded.
 echo "KH-BPF loaded-after-bpftrace $(loaded)"
-grep -q '^kheaders ' /proc/modules && rmmod kheaders
+[ "$(loaded)" = no ] || rmmod kheaders
 
 # 3. bcc with the headers at /lib/modules/RELEASE/build.
 rm -rf "$tree"
 step install sh "$repo/scripts/kheaders-install"
 echo "KH-BPF build-link=$(readlink "/lib/modules/$rel/build")"
-KH_T0=$(cut -d' ' -f1 /proc/uptime)
-step bcc-build-link execsnoop_marker build-link
-echo "KH-TIME bcc-build-link $KH_T0 $(cut -d' ' -f1 /proc/uptime)"
+timed_step bcc-build-link execsnoop_marker build-link
 echo "KH-BPF after-bcc-build-link $(tree_facts)"
 step remove sh "$repo/scripts/kheaders-install" --remove
 echo "KH-BPF after-remove loaded=$(loaded)"

@@ -16,7 +16,6 @@ ref=/tmp/khref
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-now() { cut -d' ' -f1 /proc/uptime; }
 
 # Unreclaimable kernel memory: unreclaimable slab and vmalloc, in kB.
 mem() {

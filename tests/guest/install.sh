@@ -19,11 +19,10 @@ inst() {
 	rc=$?
 	echo "KH-INST $name rc=$rc $(echo "$msg" | tail -n 1)"
 }
-loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
 
 # The host's /lib/modules, /usr/src and /run are read-only here: give the
 # installer writable, root-owned ones.
-mkdir -p /tmp/lm && cp -a /lib/modules/. /tmp/lm/ && mount --bind /tmp/lm /lib/modules
+private_modules
 # As on a device, modules_install's build link points at a tree that is
 # not there.
 ln -sfn /nonexistent/build-machine/tree "$build"

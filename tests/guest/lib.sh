@@ -12,3 +12,15 @@ step() {
 	echo "KH-STEP $name rc=$rc"
 	return $rc
 }
+
+# now: seconds since boot, for the KH-TIME lines.
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# loaded: whether kheaders is loaded, as yes or no.
+loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
+
+# private_modules: a writable copy of /lib/modules in its place (the
+# host's, shared over 9p, is read-only here).
+private_modules() {
+	mkdir -p /tmp/lm && cp -a /lib/modules/. /tmp/lm/ && mount --bind /tmp/lm /lib/modules
+}
