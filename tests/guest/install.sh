@@ -10,6 +10,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$(uname -r)
 build=/lib/modules/$rel/build
 inst="$repo/scripts/kheaders-install"
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # inst NAME ARGS...: run the installer, print its status and last line.
 inst() {
