@@ -56,7 +56,7 @@ bt=$(grep -m1 '^KH-BT ' <<<"$out")
 log "$name: bpftrace printed: ${bt:-nothing}"
 pid=$(sed -n 's/^KH-BT pid=\([0-9]*\) .*/\1/p' <<<"$bt")
 check "$name: bpftrace: task_struct's tgid and comm are those of a sleep it traced" \
-	bash -c "[ -n '$pid' ] && grep -qxF 'KH-BT pid=$pid tgid=$pid comm=sleep' <<<\"\$1\" && grep -qxF 'KH-SLEEP $pid' <<<\"\$1\"" _ "$out"
+	bash -c "[ -n '$pid' ] && grep -qxF 'KH-BT pid=$pid tgid=$pid comm=kh-sleeper' <<<\"\$1\" && grep -qxF 'KH-SLEEP $pid' <<<\"\$1\"" _ "$out"
 check "$name: bpftrace: unpacked the archive into /tmp/kheaders-RELEASE itself" \
 	printed "KH-BPF after-bpftrace tree=yes owner=0 sched_h=yes"
 

@@ -97,9 +97,13 @@ echo "KH-BPF after-bcc $(tree_facts) loaded=$(loaded)"
 # 2. bpftrace unpacks it again (it reuses a tree that is there).
 rm -rf "$tree"
 bt=/tmp/bpftrace.log
+# Our sleeps run under a name of their own: wait_for's "sleep 1" (and any
+# other sleep) must not be the one the probe catches.
+sleeper=/tmp/kh-sleeper
+cp /bin/sleep "$sleeper"
 # shellcheck disable=SC2016 # bpftrace's own $t, not the shell's
 bpftrace -e '#include <linux/sched.h>
-kprobe:hrtimer_nanosleep /comm == "sleep"/ {
+kprobe:hrtimer_nanosleep /comm == "kh-sleeper"/ {
 	$t = (struct task_struct *)curtask;
 	printf("KH-BT pid=%d tgid=%d comm=%s\n", pid, $t->tgid, $t->comm);
 	exit();
@@ -110,7 +114,7 @@ if wait_for "$bt" '^Attaching' 600; then
 	# Sleep until the probe fires (bpftrace attaches just after it says so).
 	i=0
 	while [ $i -lt 60 ] && kill -0 $trace 2>/dev/null; do
-		sleep 0.5 &
+		"$sleeper" 0.5 &
 		echo "KH-SLEEP $!"
 		wait $!
 		i=$((i + 1))
