@@ -30,15 +30,6 @@ tree_facts() {
 		echo "tree=no"
 	fi
 }
-# wait_for FILE PATTERN SECONDS: until a line of FILE matches PATTERN.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le "$3" ] || return 1
-		sleep 1
-	done
-}
 # timed_step NAME CMD...: step, with a KH-TIME line for how long it took.
 timed_step() {
 	t0=$(now)

@@ -24,3 +24,14 @@ loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
 private_modules() {
 	mkdir -p /tmp/lm && cp -a /lib/modules/. /tmp/lm/ && mount --bind /tmp/lm /lib/modules
 }
+
+# wait_for FILE PATTERN SECONDS: until a line of FILE matches PATTERN;
+# fails after SECONDS.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le "$3" ] || return 1
+		sleep 1
+	done
+}

@@ -12,12 +12,8 @@ proc=/proc/kheaders.tar.xz
 sys=/sys/kernel/kheaders.tar.xz
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 
-step() {
-	name=$1
-	shift
-	"$@"
-	echo "KH-STEP $name rc=$?"
-}
+# shellcheck source=tests/guest/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 step modprobe modprobe kheaders
 step readers "$readers" "$ref" 8 4000 4 "$proc" "$sys"
@@ -44,7 +40,10 @@ done
 h1=$!
 "$readers" --hold "$ref" 8 "$proc" "$sys" >/tmp/hold.2 &
 h2=$!
-sleep 3
+# Only once both have the files open (a fixed wait could lose that race
+# on a loaded TCG host).
+wait_for /tmp/hold.1 '^KH-HOLD open' 60
+wait_for /tmp/hold.2 '^KH-HOLD open' 60
 step rmmod-under-readers rmmod kheaders
 wait $h1
 echo "KH-STEP holder1 rc=$?"
