@@ -30,14 +30,6 @@ tree_facts() {
 		echo "tree=no"
 	fi
 }
-# timed_step NAME CMD...: step, with a KH-TIME line for how long it took.
-timed_step() {
-	t0=$(now)
-	step "$@"
-	rc=$?
-	echo "KH-TIME $1 $t0 $(now)"
-	return $rc
-}
 
 mount -t debugfs none /sys/kernel/debug
 mount -t tracefs none /sys/kernel/tracing 2>/dev/null

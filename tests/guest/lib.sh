@@ -16,6 +16,15 @@ step() {
 # now: seconds since boot, for the KH-TIME lines.
 now() { cut -d' ' -f1 /proc/uptime; }
 
+# timed_step NAME CMD...: step, with a KH-TIME line for how long it took.
+timed_step() {
+	t0=$(now)
+	step "$@"
+	rc=$?
+	echo "KH-TIME $1 $t0 $(now)"
+	return $rc
+}
+
 # loaded: whether kheaders is loaded, as yes or no.
 loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
 

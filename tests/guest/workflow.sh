@@ -36,9 +36,7 @@ step extract sh -c 'mkdir -p $HOME/headers && tar -xf /proc/kheaders.tar.xz -C $
 
 cp -r "$repo/tests/modules/kh_hello" /tmp/kh_hello
 cd /tmp/kh_hello || exit 1
-start=$(now)
-step build make -C "$HOME/headers" M="$(pwd)" modules
-echo "KH-TIME build $start $(now)"
+timed_step build make -C "$HOME/headers" M="$(pwd)" modules
 echo "KH-VERMAGIC $(modinfo -F vermagic kh_hello.ko)"
 
 step insmod insmod kh_hello.ko
