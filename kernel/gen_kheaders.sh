@@ -7,11 +7,15 @@
 # read, so that Kbuild alone decides when the archive is stale.
 #
 # usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
-#                        -m SYMVERS [-t TIMESTAMP] [-x INDEX -k MKINDEX]
+#                        -m SYMVERS [-K KIT] [-t TIMESTAMP]
+#                        [-x INDEX -k MKINDEX]
 #
 # STRIPPER is kernel/kheaders_strip, which removes comments from headers.
-# SYMVERS is packed as Module.symvers unless it is empty.  -x and -k are
-# for the kheaders filesystem; kheaders_pack.sh says what they do.
+# SYMVERS is packed as Module.symvers unless it is empty.  KIT holds the
+# module build's programs (fixdep, modpost, ...) built for the kernel's
+# own architecture, at the paths they take in the archive; without it the
+# build machine's are packed.  -x and -k are for the kheaders filesystem;
+# kheaders_pack.sh says what they do.
 
 set -eu
 
@@ -21,15 +25,16 @@ fail() {
 	exit 1
 }
 
-usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
-out='' depfile='' lds='' stripper='' symvers='' stamp='' index='' mkindex=''
-while getopts o:d:l:s:m:t:x:k: opt; do
+usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
+out='' depfile='' lds='' stripper='' symvers='' kit='' stamp='' index='' mkindex=''
+while getopts o:d:l:s:m:K:t:x:k: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	d) depfile=$OPTARG ;;
 	l) lds=$OPTARG ;;
 	s) stripper=$OPTARG ;;
 	m) symvers=$OPTARG ;;
+	K) kit=$OPTARG ;;
 	t) stamp=$OPTARG ;;
 	x) index=$OPTARG ;;
 	k) mkindex=$OPTARG ;;
@@ -135,6 +140,36 @@ if [ -s "$symvers" ]; then
 	cp "$symvers" "$stage/root/Module.symvers"
 fi
 
+# The module build's programs: the device runs them, so they must be
+# built for the kernel's architecture, not for this machine's.
+elf_machine() {
+	# EI_CLASS, EI_DATA and e_machine: enough to tell targets apart.
+	if [ "$(od -An -tx1 -N4 "$1" | tr -d ' \n')" = 7f454c46 ]; then
+		od -An -tx1 -j4 -N2 "$1" | tr -d ' \n'
+		od -An -tx1 -j18 -N2 "$1" | tr -d ' \n'
+	fi
+}
+if [ -n "$kit" ]; then
+	(cd "$kit" && find scripts -type f ! -name '.*' ! -name '*.h') |
+		sort >"$stage/lists/kit"
+	[ -s "$stage/lists/kit" ] || fail "$kit holds no programs"
+	while read -r f; do
+		grep -qxF "$f" "$stage/lists/obj" ||
+			fail "$kit/$f has no counterpart in the object tree"
+		cp "$kit/$f" "$stage/root/$f"
+	done <"$stage/lists/kit"
+	want=$(elf_machine "$stage/root/scripts/basic/fixdep")
+	[ -n "$want" ] || fail "$kit/scripts/basic/fixdep is not an ELF program"
+	grep -v -e '^include/' -e '^arch/' "$stage/lists/obj" >"$stage/lists/progs" || :
+	while read -r f; do
+		m=$(elf_machine "$stage/root/$f")
+		[ -z "$m" ] || [ "$m" = "$want" ] ||
+			fail "$f runs only on the build machine and is not rebuilt for the kernel's architecture; a cross-built kernel with this configuration cannot carry a working kit"
+	done <"$stage/lists/progs"
+else
+	echo "$me: warning: the compiler cannot link programs (CONFIG_CC_CAN_LINK is off): the archive's fixdep and modpost are this machine's and run only on machines like it" >&2
+fi
+
 # A kernel built with LLVM=1 needs its modules built with LLVM=1 too;
 # let the tree say so itself, so that the device user need not know.
 if enabled CONFIG_CC_IS_CLANG && enabled CONFIG_LD_IS_LLD; then
@@ -151,11 +186,17 @@ fi
 find "$stage/root" -type f -name '*.h' -exec "$stripper" {} + ||
 	fail "$stripper failed"
 
-# Host tools may carry debug info with absolute build paths, and a build
-# ID computed over it; drop both, and the symbol tables no one needs, so
-# the bytes depend only on the code.
-strip_bin=$(command -v strip || command -v llvm-strip) ||
-	fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
+# The programs may carry debug info with absolute build paths, and a
+# build ID computed over it; drop both, and the symbol tables no one
+# needs, so the bytes depend only on the code.  Programs of the kernel's
+# architecture take the kernel's $(STRIP), which Kbuild passes down.
+if [ -n "$kit" ] && [ -n "${STRIP:-}" ]; then
+	strip_bin=$(command -v "$STRIP") ||
+		fail "'$STRIP' (STRIP) not found; it is needed for CONFIG_IKHEADERS"
+else
+	strip_bin=$(command -v strip || command -v llvm-strip) ||
+		fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
+fi
 for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
 	 scripts/genksyms/genksyms scripts/recordmcount; do
 	[ -f "$stage/root/$f" ] || continue

@@ -129,7 +129,7 @@ gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
 	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders_data.tar.xz \
-		kheaders_index.bin kheaders_strip kheaders_mkindex >>"$tmp/gitignore"
+		kheaders_index.bin kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
 	install_file "$tmp/gitignore" "$gi" 644
 fi
 
