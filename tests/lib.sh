@@ -28,26 +28,64 @@ summary() {
 	[ "$KH_FAILED" -eq 0 ]
 }
 
-# harness_build VERSION FLAVOR LLVM: build the test kernel of VERSION with
-# kheaders =FLAVOR (m or y), with clang and lld when LLVM is 1, and print
-# its directory.  Its config fragments are decided here, so that every
-# test asking for the same kernel shares one build: ikheaders-y.config for
-# =y, linux-VERSION.config when there is one, and bpf.config on the two
+# harness_build VERSION FLAVOR LLVM [ARCH]: build the test kernel of
+# VERSION with kheaders =FLAVOR (m or y), with clang and lld when LLVM is
+# 1, for ARCH (default x86_64; arm64 is cross-built), and print its
+# directory.  Its config fragments are decided here, so that every test
+# asking for the same kernel shares one build: ikheaders-y.config for =y,
+# linux-VERSION.config when there is one, and bpf.config on the two x86
 # kernels the eBPF test runs on (6.1, and 6.12 with LLVM).
 harness_build() {
-	local ver=$1 flavor=$2 llvm=$3 cfg=$KH_REPO/tests/configs args
-	args=(-v "$ver")
+	local ver=$1 flavor=$2 llvm=$3 arch=${4:-x86_64} cfg=$KH_REPO/tests/configs args
+	args=(-v "$ver" -a "$arch")
 	[ "$flavor" = y ] && args+=(-c "$cfg/ikheaders-y.config")
 	[ -f "$cfg/linux-$ver.config" ] && args+=(-c "$cfg/linux-$ver.config")
 	[ "$llvm" = 1 ] && args+=(-l)
-	if [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; then
+	if [ "$arch" = x86_64 ] && { [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; }; then
 		args+=(-c "$cfg/bpf.config")
 	fi
 	"$KH_REPO/scripts/build-kernel.sh" "${args[@]}" "$(harness_name "$@")"
 }
 
-# harness_name VERSION FLAVOR LLVM: that build's name (its directory under
-# $KH_CACHE/build), as the tests' messages show it.
+# harness_name VERSION FLAVOR LLVM [ARCH]: that build's name (its
+# directory under $KH_CACHE/build), as the tests' messages show it.
 harness_name() {
-	if [ "$3" = 1 ]; then echo "$1-$2-llvm"; else echo "$1-$2"; fi
+	local name=$1-$2
+	[ "$3" = 1 ] && name=$name-llvm
+	[ "${4:-x86_64}" = x86_64 ] || name=$name-$4
+	echo "$name"
+}
+
+# elf_machines DIR: "PATH MACHINE" for every ELF file below DIR, PATH
+# relative to DIR, MACHINE as readelf names it (its last word: AArch64,
+# X86-64).
+elf_machines() {
+	local f
+	(cd "$1" && find . -type f | sed 's|^\./||' | sort) | while IFS= read -r f; do
+		[ "$(head -c 4 "$1/$f" | od -An -tx1 | tr -d ' \n')" = 7f454c46 ] || continue
+		printf '%s %s\n' "$f" "$(readelf -h "$1/$f" | sed -n 's/^ *Machine: *.* //p')"
+	done
+}
+
+# has_lines FILE REGEX...: every REGEX matches a line of FILE.
+has_lines() {
+	local f=$1 re
+	shift
+	for re in "$@"; do
+		grep -qE "$re" "$f" || { echo "  no line of $f matches $re"; return 1; }
+	done
+}
+
+# only_lines FILE REGEX: FILE has lines, and every one matches REGEX.
+only_lines() {
+	[ -s "$1" ] || { echo "  $1 is empty"; return 1; }
+	! grep -vE "$2" "$1" | sed 's/^/  does not match: /' | grep .
+}
+
+# quiet_make LOG ARGS...: make -s ARGS with its output in LOG, the end of
+# which is shown when it fails.
+quiet_make() {
+	local log=$1
+	shift
+	make -s "$@" >"$log" 2>&1 || { tail -n 20 "$log" | sed 's/^/  /'; return 1; }
 }

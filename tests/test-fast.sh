@@ -186,6 +186,41 @@ check "failing xz stops the build" grep -q "failed while writing" <<<"$msg"
 check "no archive or temporary left after xz fails" \
 	bash -c "! ls '$work/t1/obj/kernel/' | grep -q 'tar.xz'"
 
+# The kit's programs built for another architecture (-K): they replace
+# the build machine's, and a program that was not rebuilt (objtool here)
+# stops the build, since the device could not run it.
+if command -v aarch64-linux-gnu-gcc >/dev/null; then
+	make_tree "$work/t3"
+	kit=$work/t3/obj/kernel/kheaders-kit
+	mkdir -p "$kit/scripts/basic" "$kit/scripts/mod"
+	aarch64-linux-gnu-gcc -O2 -o "$kit/scripts/basic/fixdep" "$work/tool.c"
+	cp "$kit/scripts/basic/fixdep" "$kit/scripts/mod/modpost"
+	msg=$(gen "$work/t3" 2>&1)
+	check "generator warns when the build machine's programs are packed" \
+		grep -q "warning: .*fixdep and modpost are this machine's" <<<"$msg"
+	msg=$(cd "$work/t3/obj" && srctree="$work/t3/src" SRCARCH=x86 sh "$work/t3/src/gen_kheaders.sh" \
+		-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
+		-s "$work/strip" -m kernel/kheaders-symvers -K "$kit" 2>&1)
+	check "a program not rebuilt for the kernel's architecture stops the build" \
+		grep -q "tools/objtool/objtool runs only on the build machine" <<<"$msg"
+	for f in .config include/config/auto.conf; do
+		echo 'CONFIG_MODULES=y' >"$work/t3/obj/$f"
+	done
+	rm "$work/t3/obj/tools/objtool/objtool"
+	(cd "$work/t3/obj" && srctree="$work/t3/src" SRCARCH=x86 STRIP=aarch64-linux-gnu-strip \
+		sh "$work/t3/src/gen_kheaders.sh" -o kernel/kheaders_data.tar.xz \
+		-d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
+		-s "$work/strip" -m kernel/kheaders-symvers -K "$kit") || bad "generator runs with -K"
+	mkdir "$work/x3"
+	tar -xf "$work/t3/obj/kernel/kheaders_data.tar.xz" -C "$work/x3"
+	elf_machines "$work/x3" >"$work/x3.machines"
+	check "-K: fixdep and modpost are packed from the kit" \
+		has_lines "$work/x3.machines" '^scripts/basic/fixdep AArch64$' '^scripts/mod/modpost AArch64$'
+	check "-K: every ELF file in the archive is for AArch64" only_lines "$work/x3.machines" ' AArch64$'
+else
+	skip "aarch64-linux-gnu-gcc not installed: the cross-built kit is not checked"
+fi
+
 # apply.sh refuses what is not a kernel tree.
 msg=$("$KH_REPO/scripts/apply.sh" "$work/t1/obj" 2>&1)
 check "apply.sh refuses a directory that is no kernel tree" grep -q "does not look like a Linux source tree" <<<"$msg"
