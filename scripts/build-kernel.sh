@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Build a small x86_64 test kernel with the kheaders overlay, out of tree
-# and with ccache, in the cache directory ($KHEADERS_CACHE or
+# Build a small test kernel with the kheaders overlay, out of tree and
+# with ccache, in the cache directory ($KHEADERS_CACHE or
 # ~/.cache/kheaders).  Prints the build directory on stdout.
 #
-# usage: scripts/build-kernel.sh [-v VERSION] [-l] [-c FRAGMENT]... NAME
+# usage: scripts/build-kernel.sh [-v VERSION] [-a ARCH] [-l] [-c FRAGMENT]... NAME
 #   VERSION   Debian linux-source version (default 6.12)
+#   ARCH      x86_64 (default), or arm64: cross-built with
+#             aarch64-linux-gnu-gcc, or with clang when -l is given
 #   -l        build with clang and lld (LLVM=1), as Android does
 #   FRAGMENT  extra config fragment, on top of tests/configs/guest.config
 #   NAME      build directory name under $KHEADERS_CACHE/build
@@ -15,21 +17,26 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ver=6.12
+usage="usage: $0 [-v VERSION] [-a ARCH] [-l] [-c FRAGMENT]... NAME"
+ver=6.12 arch=x86_64 llvm=0
 frags=("$KH_REPO/tests/configs/guest.config")
-while getopts v:c:l opt; do
+while getopts v:a:c:l opt; do
 	case $opt in
 	v) ver=$OPTARG ;;
+	a) arch=$OPTARG ;;
 	c) frags+=("$(realpath "$OPTARG")") ;;
-	l) KH_MAKE_VARS=(CC="ccache clang" HOSTCC="ccache clang" LLVM=1 RUSTC=false) ;;
-	*) die "usage: $0 [-v VERSION] [-l] [-c FRAGMENT]... NAME" ;;
+	l) llvm=1 ;;
+	*) die "$usage" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || die "usage: $0 [-v VERSION] [-l] [-c FRAGMENT]... NAME"
+[ $# -eq 1 ] || die "$usage"
 name=$1
 
 need_tools make gcc ccache flex bison bc tar xz patch perl
+kernel_vars "$arch" "$llvm"
+image=$(kernel_image "$arch")
+[ "$arch" = x86_64 ] || frags+=("$KH_REPO/tests/configs/$arch.config")
 tree=$(patched_tree "$ver")
 out=$KH_CACHE/build/$name
 mkdir -p "$out"
@@ -66,7 +73,7 @@ fi
 
 log "building $name (Linux $ver, $KH_JOBS jobs)"
 start=$(date +%s)
-"${kmake[@]}" bzImage modules >"$out/.kh-build.log" 2>&1 ||
+"${kmake[@]}" "${image##*/}" modules >"$out/.kh-build.log" 2>&1 ||
 	{ tail -n 40 "$out/.kh-build.log" >&2; die "kernel build failed; log: $out/.kh-build.log"; }
 rm -rf "$out/modroot"
 "${kmake[@]}" -s INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null

@@ -6,15 +6,18 @@
 # and the LLVM binutils for LLVM=1) with ccache, QEMU and busybox for the
 # test guest, the linters, and liblzma, zlib and clang's libFuzzer for the
 # userspace tests of the filesystem's parsers (tests/test-fmt.sh), and
-# bcc and bpftrace, which tests/test-guest-bpf.sh runs in the guest.  Does
-# nothing when all is there already.
+# bcc and bpftrace, which tests/test-guest-bpf.sh runs in the guest.  For
+# the arm64 kernels: the aarch64 cross gcc with its C library, QEMU for
+# arm64, and mmdebstrap, with which scripts/build-guest-root.sh makes the
+# arm64 guest's userspace.  Does nothing when all is there already.
 
 set -eu
 
 pkgs="linux-source-6.12 linux-source-6.1 build-essential ccache bc flex bison libelf-dev
 libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
 busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
-xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace"
+xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap"
 
 missing=
 for p in $pkgs; do

@@ -52,6 +52,37 @@ patched_tree() {
 # happens to have a Rust toolchain (Kconfig records its version).
 KH_MAKE_VARS=(CC="ccache gcc" HOSTCC="ccache gcc" RUSTC=false)
 
+# kernel_vars ARCH LLVM: set KH_MAKE_VARS for a build for ARCH (x86_64,
+# or arm64 cross-built with aarch64-linux-gnu-gcc), with clang and lld
+# (LLVM=1) when LLVM is 1.
+kernel_vars() {
+	case $1-$2 in
+	x86_64-0)
+		KH_MAKE_VARS=(CC="ccache gcc" HOSTCC="ccache gcc" RUSTC=false) ;;
+	x86_64-1)
+		need_tools clang ld.lld
+		KH_MAKE_VARS=(CC="ccache clang" HOSTCC="ccache clang" LLVM=1 RUSTC=false) ;;
+	arm64-0)
+		need_tools aarch64-linux-gnu-gcc
+		KH_MAKE_VARS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+			CC="ccache aarch64-linux-gnu-gcc" HOSTCC="ccache gcc" RUSTC=false) ;;
+	arm64-1)
+		need_tools clang ld.lld
+		KH_MAKE_VARS=(ARCH=arm64 LLVM=1 CC="ccache clang" HOSTCC="ccache clang"
+			RUSTC=false) ;;
+	*) die "unsupported architecture $1 (x86_64 or arm64)" ;;
+	esac
+}
+
+# kernel_image ARCH: the boot image of a build, relative to its directory.
+kernel_image() {
+	case $1 in
+	x86_64) echo arch/x86/boot/bzImage ;;
+	arm64) echo arch/arm64/boot/Image ;;
+	*) die "no boot image known for $1" ;;
+	esac
+}
+
 # kernel_make TREE BUILD ARGS...: make in an out-of-tree build.
 kernel_make() {
 	local tree=$1 build=$2

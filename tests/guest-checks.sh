@@ -188,3 +188,63 @@ fs_figures() {
 				name, r1, r2, m1, m2, (m1 + m2) / (r1 + r2), t("build-mnt-cold"), t("extract")
 	}' <<<"$out" | while IFS= read -r l; do log "$l"; done
 }
+
+# judge_arm64 NAME BUILD: tests/guest/arm64.sh's output, after the
+# workflow's.
+judge_arm64() {
+	local name=$1 build=$2 rel s
+	rel=$(cat "$build/include/config/kernel.release")
+	for s in fs-modprobe fs-mount fs-build fs-insmod fs-rmmod fs-umount fs-rmmod-kheaders \
+		inst-mount inst-mount-build inst-mount-insmod inst-mount-rmmod inst-mount-remove \
+		inst-extract inst-extract-build inst-extract-insmod inst-extract-rmmod \
+		inst-extract-remove pair-build pair-install pair-depmod pair-provider \
+		pair-consumer pair-rmmod pair-clean; do
+		check "$name: guest step $s exits 0" printed "KH-STEP $s rc=0"
+	done
+	for s in fs inst-mount inst-extract; do
+		check "$name: $s: the module built there ran on this release" \
+			grep -q "^KH-DMESG $s .*kh_hello: built for $rel, running on $rel\$" <<<"$out"
+	done
+	check "$name: kheaders-install links build to the mount" printed "KH-INST-LINK mount /run/kheaders/$rel"
+	check "$name: kheaders-install --extract links build to the tree" \
+		printed "KH-INST-LINK extract /usr/src/kheaders-$rel"
+	check "$name: modules_install put both modules in /lib/modules" printed "KH-PAIR installed 2"
+	check "$name: kh_consumer got kh_provider_value(2) = 2 * 31 + 2" printed "KH-PAIR value 64"
+	check "$name: kh_provider is held by kh_consumer" printed "KH-PAIR holder yes"
+	check "$name: make clean removed every object and module" printed "KH-PAIR after-clean 0"
+	judge_arm64_dkms "$name"
+	check "$name: negative control: the build machine's programs fail on the device" \
+		grep -qE '^KH-NEG rc=[1-9][0-9]* exec-format-errors=[1-9]' <<<"$out"
+	awk -v name="$name" '$1 == "KH-TIME" { printf "%s: guest %s took %.1f s\n", name, $2, $4 - $3 }' <<<"$out" |
+		while IFS= read -r l; do log "$l"; done
+}
+
+# le64 HEX: the unsigned value of 16 hex digits in little-endian order.
+le64() {
+	local h=$1 i v=
+	for i in 14 12 10 8 6 4 2 0; do v=$v${h:$i:2}; done
+	printf '%d' "0x$v"
+}
+
+# judge_arm64_dkms NAME: LiME's dump (tests/guest/arm64.sh), read back:
+# one header per System RAM range of /proc/iomem, the first naming the
+# first range, and the byte count they add up to.
+judge_arm64_dkms() {
+	local name=$1 s hdr start end want=0 r
+	for s in dkms-build dkms-insmod dkms-rmmod; do
+		check "$name: LiME: guest step $s exits 0" printed "KH-STEP $s rc=0"
+	done
+	hdr=$(sed -n 's/^KH-LIME header //p' <<<"$out")
+	check "$name: LiME: the dump starts with its magic and format version 1" \
+		grep -qx '454d694c01000000.*' <<<"$hdr"
+	while read -r r; do
+		start=$((16#${r%-*})) end=$((16#${r#*-}))
+		want=$((want + end - start + 1 + 32))
+	done < <(sed -n 's/^KH-LIME ram //p' <<<"$out")
+	r=$(sed -n 's/^KH-LIME ram //p' <<<"$out" | head -n 1)
+	check "$name: LiME: the first header names the first System RAM range ($r)" \
+		test "${#hdr}" -eq 64 -a -n "$r" -a \
+		"$(le64 "${hdr:16:16}")-$(le64 "${hdr:32:16}")" = "$((16#${r%-*}))-$((16#${r#*-}))"
+	check "$name: LiME: the dump holds every System RAM byte and a header per range ($want bytes)" \
+		printed "KH-LIME bytes $want"
+}

@@ -15,7 +15,7 @@ if [ "${1:-}" != --fast ]; then
 		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
 		test-guest-bpf.sh "test-guest-bpf.sh -l"
 		test-guest-fs.sh test-guest-stress.sh
-		test-guest-debug.sh)
+		test-guest-debug.sh test-guest-arm64.sh "test-guest-arm64.sh -l")
 fi
 
 passed=0 failed=0 skipped=0

@@ -44,3 +44,14 @@ wait_for() {
 		sleep 1
 	done
 }
+
+# logged LOG CMD...: run CMD with its output in LOG; show the end of LOG
+# when it fails.
+logged() {
+	lg=$1
+	shift
+	"$@" >"$lg" 2>&1
+	rc=$?
+	[ $rc = 0 ] || tail -n 20 "$lg"
+	return $rc
+}

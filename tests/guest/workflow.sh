@@ -15,6 +15,7 @@ sha() {
 	sha256sum <"$1" | cut -c1-64
 }
 
+echo "KH-ARCH $(uname -m)"
 if grep -q '/kheaders.ko$' "/lib/modules/$rel/modules.builtin" 2>/dev/null; then
 	echo "KH-MODE builtin"
 	[ -e /proc/kheaders.tar.xz ]

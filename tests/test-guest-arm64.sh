@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Full tier: Linux 6.12 cross-built for arm64 on this x86-64 machine, with
+# aarch64-linux-gnu-gcc (or with clang and lld, LLVM=1, with -l), booted
+# under qemu-system-aarch64 with an arm64 Debian userspace
+# (scripts/build-guest-root.sh) that has the device's own compiler.  The
+# archive's programs must be arm64 ones; in the guest the user's workflow
+# runs as written, and with gcc also tests/guest/arm64.sh's steps: the
+# mounted archive, kheaders-install, two modules sharing a symbol, a
+# Debian DKMS source, and the negative control.
+#
+# usage: tests/test-guest-arm64.sh [-l]
+
+set -uo pipefail
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/guest-checks.sh
+. "$(dirname "$0")/guest-checks.sh"
+
+llvm=0
+while getopts l opt; do
+	case $opt in
+	l) llvm=1 ;;
+	*) die "usage: $0 [-l]" ;;
+	esac
+done
+ver=6.12 arch=arm64
+name=$(harness_name "$ver" m "$llvm" "$arch")
+kernel_vars "$arch" "$llvm"
+
+build=$(harness_build "$ver" m "$llvm" "$arch") ||
+	{ bad "$name: kernel build"; summary; exit; }
+ok "$name: kernel build"
+root=$("$KH_REPO/scripts/build-guest-root.sh" "$arch") ||
+	{ bad "$name: arm64 guest root"; summary; exit; }
+ok "$name: arm64 guest root"
+archive=$build/kernel/kheaders_data.tar.xz
+
+# Every program in the archive is for the kernel's architecture.
+tree=$(mktemp -d)
+trap 'rm -rf "$tree"' EXIT
+tar -xf "$archive" -C "$tree"
+elf_machines "$tree" >"$tree.machines"
+log "$name: programs in the archive: $(cut -d' ' -f1 "$tree.machines" | tr '\n' ' ')"
+check "$name: fixdep and modpost are in the archive" \
+	has_lines "$tree.machines" '^scripts/basic/fixdep ' '^scripts/mod/modpost '
+check "$name: every ELF file in the archive is for AArch64" \
+	only_lines "$tree.machines" ' AArch64$'
+rm -f "$tree.machines"
+
+if [ "$llvm" = 0 ]; then
+	# The negative control's archive: the same tree with this machine's
+	# programs, as it was packed before they were built for the kernel.
+	cp "$build/scripts/basic/fixdep" "$tree/scripts/basic/fixdep"
+	cp "$build/scripts/mod/modpost" "$tree/scripts/mod/modpost"
+	elf_machines "$tree" >"$tree.machines"
+	check "$name: the negative control's archive carries x86-64 programs" \
+		has_lines "$tree.machines" '^scripts/basic/fixdep X86-64$' '^scripts/mod/modpost X86-64$'
+	rm -f "$tree.machines"
+	tar -cJf "$build/kheaders-host-programs.tar.xz" -C "$tree" .
+
+	# The third-party module: LiME, from Debian 12's lime-forensics-dkms
+	# (the Debian 12 DKMS sources tried that build on 6.12 at all), and
+	# its control build against the full build tree, cross-compiled here.
+	rm -rf "$build/dkms"
+	dkms_sources "$build/dkms" lime-forensics-dkms
+	src=$(cd "$build/dkms/usr/src" && echo lime-forensics-*)
+	echo "$src" >"$build/dkms/name"
+	check "$src: Debian's DKMS source is there" test -f "$build/dkms/usr/src/$src/dkms.conf"
+	rm -rf "$build/dkms/control" && cp -r "$build/dkms/usr/src/$src" "$build/dkms/control"
+	check "$src: control build against the full build tree" \
+		quiet_make "$build/dkms/control.log" -C "$build" "${KH_MAKE_VARS[@]}" M="$build/dkms/control" modules
+	script=arm64.sh timeout=3000
+else
+	script=workflow.sh timeout=1500
+fi
+
+boot_guest "$name: guest booted and ran $script" "$build" \
+	"$KH_REPO/tests/guest/$script" "$build/kh-$script.log" -r "$root" -t "$timeout"
+check "$name: the guest is arm64" printed "KH-ARCH aarch64"
+judge_workflow "$name" "$build" m
+if [ "$llvm" = 1 ]; then
+	check "$name: the archive's Makefile defaults to LLVM=1" \
+		bash -c "tar -xOf \"\$1\" ./Makefile | grep -qx 'LLVM ?= 1'" _ "$archive"
+else
+	judge_arm64 "$name" "$build"
+fi
+check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
+judge_clean "$name"
+summary
