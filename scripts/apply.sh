@@ -28,41 +28,35 @@ done
 
 version=$(sed -n 's/^VERSION = //p' "$tree/Makefile")
 patchlevel=$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile")
+# The versions the tests build; the filesystem's VFS calls differ in the
+# releases between them (inode timestamps became accessors in 6.6 and 6.7).
 case "$version.$patchlevel" in
-6.[1-9] | 6.1[0-2]) ;;
-*) fail "Linux $version.$patchlevel is not supported (6.1 to 6.12 are)" ;;
+6.1) time_h=$overlay/compat/6.1/kernel/kheaders_fs_time.h ;;
+6.12) time_h=$overlay/kernel/kheaders_fs_time.h ;;
+*) fail "Linux $version.$patchlevel is not supported (6.1 and 6.12 are)" ;;
 esac
 command -v patch >/dev/null 2>&1 || fail "'patch' not found (apt-get install patch)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# install SRC DST: replace DST by SRC when they differ.  A new file is
-# moved into place, so a hard-linked copy of a tree is never written through.
-install_file() {
-	if ! cmp -s "$1" "$2"; then
-		mkdir -p "$(dirname "$2")"
-		cp "$1" "$2.kh-new"
-		chmod "$3" "$2.kh-new"
-		mv -f "$2.kh-new" "$2"
-		echo "  installed ${2#"$tree"/}"
-	fi
-}
+# Every output is made in $tmp first, and checked; the tree is changed
+# only once all of them are ready.
 
 # init/Kconfig: the mainline entry becomes a source line for ours.
 kconfig=$tree/init/Kconfig
+cp "$kconfig" "$tmp/Kconfig"
 if ! grep -q '^source "kernel/Kconfig.kheaders"' "$kconfig"; then
 	grep -q '^config IKHEADERS$' "$kconfig" ||
 		fail "init/Kconfig has neither mainline's IKHEADERS entry nor ours"
-	cp "$kconfig" "$tmp/Kconfig"
 	patch -s --no-backup-if-mismatch "$tmp/Kconfig" "$overlay/init/Kconfig.patch" ||
 		fail "init/Kconfig.patch does not apply to $kconfig"
-	install_file "$tmp/Kconfig" "$kconfig" 644
 fi
 
 # kernel/Makefile: drop mainline's rules, then splice ours in between
-# markers (replacing an earlier splice).
-awk '
+# markers (replacing an earlier splice).  Mainline's recipe must end as
+# expected, or everything after it would be dropped.
+if ! awk '
 	/^# >>> kheaders/ { skip = 1; next }
 	/^# <<< kheaders/ { skip = 0; next }
 	skip { next }
@@ -74,7 +68,12 @@ awk '
 		if ($0 ~ /^clean-files[ \t]*[:+]?=[ \t]*$/) next
 	}
 	{ print }
-' "$tree/kernel/Makefile" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$tmp/Makefile"
+	END { exit mainline || skip }
+' "$tree/kernel/Makefile" >"$tmp/Makefile.kernel"; then
+	fail "kernel/Makefile: mainline's kheaders recipe, or an earlier splice, does not end as expected"
+fi
+sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' "$tmp/Makefile.kernel" >"$tmp/Makefile" ||
+	fail "cannot write $tmp/Makefile"
 if grep -n 'kheaders\|IKHEADERS' "$tmp/Makefile" >&2; then
 	fail "kernel/Makefile has kheaders rules this script does not know (lines above)"
 fi
@@ -84,45 +83,28 @@ fi
 	echo '# >>> kheaders: from the kheaders overlay (scripts/apply.sh)'
 	sed '1,/^$/d' "$overlay/kernel/Makefile"
 	echo '# <<< kheaders'
-} >"$tmp/Makefile.new"
-install_file "$tmp/Makefile.new" "$tree/kernel/Makefile" 644
+} >"$tmp/Makefile.new" || fail "cannot write $tmp/Makefile.new"
 
 # Top Makefile: Module.symvers only exists once modpost has run, after
 # every object.  Right after modpost, have kernel/ pack it into the archive
-# and rebuild kheaders.o, before modfinal links kheaders.ko.
-awk -v hook="$overlay/kernel/Makefile.top-hook" '
+# and rebuild kheaders.o, before modfinal links kheaders.ko.  The hook's
+# path reaches awk through the environment, which keeps backslashes.
+if ! kh_hook=$overlay/kernel/Makefile.top-hook awk '
 	/^# >>> kheaders/ { skip = 1; next }
 	/^# <<< kheaders/ { skip = 0; next }
 	skip { next }
 	{ print }
 	/^modpost:/ { in_modpost = 1 }
 	in_modpost && /^\t\$\(Q\)\$\(MAKE\) -f \$\(srctree\)\/scripts\/Makefile\.modpost$/ {
-		while ((getline line < hook) > 0) print line
+		while ((r = getline line < ENVIRON["kh_hook"]) > 0) print line
+		if (r < 0) exit 2
 		in_modpost = 0
 		done = 1
 	}
 	END { exit !done }
-' "$tree/Makefile" >"$tmp/TopMakefile" ||
-	fail "the top Makefile has no modpost rule in the expected form"
-install_file "$tmp/TopMakefile" "$tree/Makefile" 644
-
-install_file "$overlay/kernel/Kconfig.kheaders" "$tree/kernel/Kconfig.kheaders" 644
-install_file "$overlay/kernel/kheaders.h" "$tree/kernel/kheaders.h" 644
-install_file "$overlay/kernel/kheaders.c" "$tree/kernel/kheaders.c" 644
-for f in kheaders_strip.c kheaders_mkindex.c kheaders_fmt.h kheaders_fmt.c \
-	 kheaders_fs.c; do
-	install_file "$overlay/kernel/$f" "$tree/kernel/$f" 644
-done
-# Inode timestamps became accessor functions in 6.7.
-time_h=$overlay/kernel/kheaders_fs_time.h
-case "$version.$patchlevel" in
-6.[1-6]) time_h=$overlay/compat/6.1/kernel/kheaders_fs_time.h ;;
-esac
-install_file "$time_h" "$tree/kernel/kheaders_fs_time.h" 644
-install_file "$overlay/kernel/gen_kheaders.sh" "$tree/kernel/gen_kheaders.sh" 755
-install_file "$overlay/kernel/kheaders_pack.sh" "$tree/kernel/kheaders_pack.sh" 755
-install_file "$overlay/Documentation/admin-guide/kheaders.rst" \
-	"$tree/Documentation/admin-guide/kheaders.rst" 644
+' "$tree/Makefile" >"$tmp/TopMakefile"; then
+	fail "the top Makefile has no modpost rule in the expected form (or the hook is unreadable)"
+fi
 
 # Mainline's stamp file is gone; ignore what our rules generate.
 gi=$tree/kernel/.gitignore
@@ -130,7 +112,50 @@ if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
 	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders_data.tar.xz \
 		kheaders_index.bin kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
-	install_file "$tmp/gitignore" "$gi" 644
 fi
+
+# What goes where: SOURCE DESTINATION MODE, new files first, init/Kconfig
+# last, so that the tree never points at a file it lacks.
+{
+	for f in Kconfig.kheaders kheaders.h kheaders.c kheaders_strip.c \
+		 kheaders_mkindex.c kheaders_fmt.h kheaders_fmt.c kheaders_fs.c; do
+		echo "$overlay/kernel/$f	kernel/$f	644"
+	done
+	echo "$time_h	kernel/kheaders_fs_time.h	644"
+	echo "$overlay/kernel/gen_kheaders.sh	kernel/gen_kheaders.sh	755"
+	echo "$overlay/kernel/kheaders_pack.sh	kernel/kheaders_pack.sh	755"
+	echo "$overlay/Documentation/admin-guide/kheaders.rst	Documentation/admin-guide/kheaders.rst	644"
+	[ ! -f "$gi" ] || echo "$tmp/gitignore	kernel/.gitignore	644"
+	echo "$tmp/Makefile.new	kernel/Makefile	644"
+	echo "$tmp/TopMakefile	Makefile	644"
+	echo "$tmp/Kconfig	init/Kconfig	644"
+} >"$tmp/plan"
+
+# Nothing is changed unless every file that differs can be replaced.
+while IFS='	' read -r src dst mode; do
+	[ -r "$src" ] || fail "$src is missing or unreadable"
+	cmp -s "$src" "$tree/$dst" && continue
+	d=$(dirname "$tree/$dst")
+	[ -d "$d" ] || d=$(dirname "$d")
+	if [ ! -d "$d" ] || [ ! -w "$d" ]; then
+		fail "cannot write $tree/$dst (read-only tree?); nothing was changed"
+	fi
+done <"$tmp/plan"
+
+# install SRC DST MODE: replace DST by SRC when they differ.  A new file
+# is moved into place, so a hard-linked copy of a tree is never written
+# through.
+install_file() {
+	cmp -s "$1" "$2" && return
+	if ! { mkdir -p "$(dirname "$2")" && cp "$1" "$2.kh-new" &&
+		chmod "$3" "$2.kh-new" && mv -f "$2.kh-new" "$2"; }; then
+		rm -f "$2.kh-new"
+		fail "cannot install ${2#"$tree"/}"
+	fi
+	echo "  installed ${2#"$tree"/}"
+}
+while IFS='	' read -r src dst mode; do
+	install_file "$src" "$tree/$dst" "$mode"
+done <"$tmp/plan"
 
 echo "kheaders overlay applied to $tree (Linux $version.$patchlevel)"

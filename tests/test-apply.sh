@@ -67,4 +67,59 @@ grep -v '^config IKHEADERS$' "$pristine/init/Kconfig" >"$work/old/Kconfig"
 mv "$work/old/Kconfig" "$work/old/linux/init/Kconfig"
 msg=$("$KH_REPO/scripts/apply.sh" "$work/old/linux" 2>&1)
 check "refuses an init/Kconfig it does not know, saying so" grep -q "init/Kconfig has neither" <<<"$msg"
+# Failures leave the tree as it was.  A small tree of the files apply.sh
+# reads and writes, from Debian's 6.12, spoilt one way each time.
+mini_tree() {
+	rm -rf "$1"
+	mkdir -p "$1/init" "$1/kernel" "$1/scripts" "$1/Documentation/admin-guide"
+	for f in Makefile init/Kconfig kernel/Makefile kernel/.gitignore scripts/module.lds.S; do
+		cp "$pristine/$f" "$1/$f"
+	done
+}
+tree_sum() {
+	(cd "$1" && find . -type f | sort | xargs sha256sum) | sha256sum
+}
+# refused NAME MESSAGE APPLY TREE: APPLY refuses TREE saying MESSAGE, and
+# changes no file of it.
+refused() {
+	local name=$1 want=$2 apply=$3 dir=$4 before msg
+	before=$(tree_sum "$dir")
+	msg=$("$apply" "$dir" 2>&1)
+	check "$name: refused, saying so" grep -q "$want" <<<"$msg"
+	check "$name: the tree is untouched" test "$(tree_sum "$dir")" = "$before"
+}
+m=$work/mini
+mini_tree "$m"
+sed -i 's/call cmd,genikh/call if_changed,genikh/' "$m/kernel/Makefile"
+refused "mainline's recipe in another form" "recipe, or an earlier splice, does not end" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+echo '# kheaders: a local note' >>"$m/kernel/Makefile"
+refused "a local line naming kheaders in kernel/Makefile" "rules this script does not know" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+# shellcheck disable=SC2016 # make syntax, not shell
+sed -i 's|^\t\$(Q)\$(MAKE) -f \$(srctree)/scripts/Makefile.modpost$|& $(modpost-args)|' "$m/Makefile"
+refused "a changed modpost line in the top Makefile" "no modpost rule in the expected form" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 6/' "$m/Makefile"
+refused "Linux 6.6, which no test builds" "Linux 6.6 is not supported (6.1 and 6.12 are)" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+if unshare -m true 2>/dev/null; then
+	before=$(tree_sum "$m")
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	msg=$(unshare -m sh -c 'mount --bind "$1/kernel" "$1/kernel" && mount -o remount,bind,ro "$1/kernel" &&
+		"$2" "$1"' _ "$m" "$KH_REPO/scripts/apply.sh" 2>&1)
+	check "read-only kernel/: refused, saying so" grep -q "cannot write .*kernel/.*read-only tree" <<<"$msg"
+	check "read-only kernel/: the tree is untouched" test "$(tree_sum "$m")" = "$before"
+else
+	skip "read-only kernel/: no mount namespace here"
+fi
+
+# An overlay whose path holds a backslash still splices the hook.
+o=$work/'over\lay'
+mkdir -p "$o"
+cp -r "$KH_REPO/scripts" "$KH_REPO/kernel" "$KH_REPO/init" "$KH_REPO/compat" "$KH_REPO/Documentation" "$o/"
+mini_tree "$m"
+check "an overlay path with a backslash: apply.sh succeeds" "$o/scripts/apply.sh" "$m"
+check "an overlay path with a backslash: the top Makefile has the hook" \
+	has_lines "$m/Makefile" '^# >>> kheaders' 'kheaders-final=1' '^# <<< kheaders'
 summary
