@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Inode timestamps for the kheaders filesystem, Linux 6.1 to 6.6, where
+ * Inode timestamps for the kheaders filesystem, Linux 6.1 (to 6.5), where
  * they are plain inode fields.  See kernel/kheaders_fs_time.h.
  */
 #ifndef _KERNEL_KHEADERS_FS_TIME_H
