@@ -80,30 +80,37 @@ mkdir -p "$stage/lists"
 
 arch_inc=arch/$SRCARCH/include
 
-# Source-tree inputs.  Generated directories are taken from the object
-# tree only, so stale ones left in the source tree by an earlier in-tree
-# build never leak in.
+# Every list is written to a file and checked before it is sorted: a
+# directory find cannot read must stop the build, not leave a hole.
+
+# Source-tree inputs: headers and the Kbuild files beside them, never an
+# editor's dotfiles or backups.  Generated directories are taken from the
+# object tree only, so stale ones left in the source tree by an earlier
+# in-tree build never leak in.
 (
-	cd "$srctree"
+	cd "$srctree" &&
 	find include "$arch_inc" \
 		\( -path include/generated -o -path include/config -o \
 		   -path "$arch_inc/generated" \) -prune -o \
-		\( -type f -o -type l \) -print
-	echo Makefile
-	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*'
+		\( -type f -o -type l \) \( -name '*.h' -o -name Kbuild \) \
+		! -name '.*' -print &&
+	echo Makefile &&
+	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' &&
 	find scripts -maxdepth 1 -type f \
 		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
 		   -name check-local-export -o -name module-common.c \)
-) | sort >"$stage/lists/src"
+) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
+sort "$stage/lists/src.raw" >"$stage/lists/src"
 
 # Directories whose entries are inputs: a header added, removed or
 # renamed changes their mtime, which Kbuild sees.
 (
-	cd "$srctree"
+	cd "$srctree" &&
 	find include "$arch_inc" \
 		\( -path include/generated -o -path include/config -o \
 		   -path "$arch_inc/generated" \) -prune -o -type d -print
-) | sort >"$stage/lists/srcdirs"
+) >"$stage/lists/srcdirs.raw" || fail "cannot list the source tree's directories"
+sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 
 # Object-tree inputs: generated headers and config, and the host tools
 # that external module builds run.  utsversion.h and compile.h carry the
@@ -111,7 +118,8 @@ arch_inc=arch/$SRCARCH/include
 {
 	find include/generated "$arch_inc/generated" \
 		\( -type f -o -type l \) \
-		! -name utsversion.h ! -name compile.h ! -name '.*'
+		! -name utsversion.h ! -name compile.h ! -name '.*' ||
+		fail "cannot list the generated headers"
 	echo include/config/auto.conf
 	echo include/config/kernel.release
 	echo scripts/basic/fixdep
@@ -122,18 +130,26 @@ arch_inc=arch/$SRCARCH/include
 		echo scripts/recordmcount
 	fi
 	if enabled CONFIG_GCC_PLUGINS; then
-		find scripts/gcc-plugins -name '*.so'
+		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
 	fi
-} | sort >"$stage/lists/obj"
+} >"$stage/lists/obj.raw"
+sort "$stage/lists/obj.raw" >"$stage/lists/obj"
 
 while read -r f; do
 	[ -e "$f" ] || fail "$f is missing from the object tree"
 done <"$stage/lists/obj"
 
+# Copied through files, not pipes, so that a file tar cannot read stops
+# the build.  Hard links become files of their own.
 mkdir "$stage/root"
-(cd "$srctree" && tar -cf - --no-recursion -T "$stage/lists/src") |
-	tar -xf - -C "$stage/root"
-tar -cf - --no-recursion -T "$stage/lists/obj" | tar -xf - -C "$stage/root"
+(cd "$srctree" && tar -cf "$stage/src.tar" --no-recursion --hard-dereference \
+	-T "$stage/lists/src") || fail "cannot read the source tree's inputs (see above)"
+tar -cf "$stage/obj.tar" --no-recursion --hard-dereference -T "$stage/lists/obj" ||
+	fail "cannot read the object tree's inputs (see above)"
+for t in src obj; do
+	tar -xf "$stage/$t.tar" -C "$stage/root" || fail "cannot unpack $stage/$t.tar"
+	rm -f "$stage/$t.tar"
+done
 cp "${KCONFIG_CONFIG:-.config}" "$stage/root/.config"
 cp "$lds" "$stage/root/scripts/module.lds"
 if [ -s "$symvers" ]; then
@@ -150,8 +166,9 @@ elf_machine() {
 	fi
 }
 if [ -n "$kit" ]; then
-	(cd "$kit" && find scripts -type f ! -name '.*' ! -name '*.h') |
-		sort >"$stage/lists/kit"
+	(cd "$kit" && find scripts -type f ! -name '.*' ! -name '*.h') \
+		>"$stage/lists/kit.raw" || fail "cannot list $kit"
+	sort "$stage/lists/kit.raw" >"$stage/lists/kit"
 	[ -s "$stage/lists/kit" ] || fail "$kit holds no programs"
 	while read -r f; do
 		grep -qxF "$f" "$stage/lists/obj" ||
@@ -203,16 +220,47 @@ for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
 	"$strip_bin" --strip-all --remove-section=.note.gnu.build-id \
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
 done
+# GCC plugins keep the dynamic symbols gcc looks up in them.
+grep '^scripts/gcc-plugins/.*\.so$' "$stage/lists/obj" >"$stage/lists/plugins" || :
+while read -r f; do
+	"$strip_bin" --strip-unneeded --remove-section=.note.gnu.build-id \
+		"$stage/root/$f" || fail "$strip_bin failed on $f"
+done <"$stage/lists/plugins"
 
 # The dependency list: every input file, and the source directories.
 # The module linker script and the stripper have rules of their own in
-# kernel/Makefile, so they are not listed here.
+# kernel/Makefile, so they are not listed here.  Names are written in
+# make syntax: $ doubled; blank, #, : and | behind a backslash.  make
+# has no escape for % in these lists.  The source tree's path reaches
+# awk through the environment, which leaves it as it is.
+make_list() {
+	kh_prefix=$1 awk '
+	{
+		s = ENVIRON["kh_prefix"] $0
+		if (index(s, "%")) {
+			print "cannot name " s " in make syntax (it has a %)" > "/dev/stderr"
+			exit 1
+		}
+		r = ""
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1)
+			if (c == "$")
+				r = r "$$"
+			else if (index(" \t#:|", c))
+				r = r "\\" c
+			else
+				r = r c
+		}
+		print "  " r " \\"
+	}' "$2"
+}
 {
-	echo "kheaders-deps := \\"
-	sed "s|^|  $srctree/|; s|\$| \\\\|" "$stage/lists/src" "$stage/lists/srcdirs"
-	sed 's|^|  |; s|$| \\|' "$stage/lists/obj"
+	echo "kheaders-deps := \\" &&
+	make_list "$srctree/" "$stage/lists/src" &&
+	make_list "$srctree/" "$stage/lists/srcdirs" &&
+	make_list "" "$stage/lists/obj" &&
 	echo
-} >"$depfile.tmp"
+} >"$depfile.tmp" || fail "cannot write the dependency list $depfile.tmp"
 
 mv -f "$depfile.tmp" "$depfile"
 

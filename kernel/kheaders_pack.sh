@@ -53,10 +53,11 @@ trap 'exit 130' INT TERM HUP
 rm -rf "$work"
 mkdir -p "$work"
 
-# Owners, modes, mtimes and order fixed; GNU format has no per-run fields.
+# Owners, modes (no setgid from the build directory), mtimes and order
+# fixed; hard links stored as files; GNU format has no per-run fields.
 tar_tree() {
-	tar -cf - -C "$dir" --format=gnu --sort=name \
-		--owner=0 --group=0 --numeric-owner --mode='u=rwX,go=rX' \
+	tar -cf - -C "$dir" --format=gnu --sort=name --hard-dereference \
+		--owner=0 --group=0 --numeric-owner --mode='a-st,u=rwX,go=rX' \
 		--mtime="$stamp" .
 }
 
@@ -83,7 +84,8 @@ else
 	(cd "$work/chunks" && find . -name 'c*' -type f | sort |
 		xargs -P 2 -n 16 xz --check=crc32 --lzma2="$lzma" --threads=1 -q) ||
 		fail "xz failed"
-	find "$work/chunks" -name 'c*.xz' | sort | xargs cat >"$out.tmp" ||
+	# By relative name: the build path may hold blanks or quotes.
+	(cd "$work/chunks" && find . -name 'c*.xz' | sort | xargs cat) >"$out.tmp" ||
 		fail "cannot write $out"
 	mv -f "$index.tmp" "$index"
 fi

@@ -72,6 +72,10 @@ make_tree() {
 		"$o/scripts/basic" "$o/scripts/mod" "$o/tools/objtool" "$o/kernel"
 	printf '/* SPDX-License-Identifier: GPL-2.0 */\n/* drop me */\nint a;\n' >"$s/include/linux/a.h"
 	printf '#define B 1 // drop me\n' >"$s/arch/x86/include/asm/b.h"
+	# An editor's leftovers, which must not be packed.
+	echo 'swap of me@host:/home/me/a.h' >"$s/include/linux/.a.h.swp"
+	cp "$s/include/linux/a.h" "$s/include/linux/a.h.orig"
+	cp "$s/include/linux/a.h" "$s/include/linux/a.h~"
 	echo 'VERSION = 6' >"$s/Makefile"
 	echo '# arch' >"$s/arch/x86/Makefile"
 	echo '# build' >"$s/scripts/Makefile.build"
@@ -122,7 +126,8 @@ for f in include/linux/a.h arch/x86/include/asm/b.h Makefile arch/x86/Makefile \
 	check "archive holds $f" has "$f"
 done
 for f in include/generated/utsversion.h include/generated/compile.h \
-	include/generated/stale.h scripts/checkpatch.pl; do
+	include/generated/stale.h scripts/checkpatch.pl include/linux/.a.h.swp \
+	include/linux/a.h.orig include/linux/a.h~; do
 	check "archive leaves out $f" hasnt "$f"
 done
 check "archive is xz with CRC32 checks" bash -c "xz --robot -lv '$a1' | grep -q '^stream.*CRC32'"
@@ -169,7 +174,7 @@ rm -f "$a1"
 msg=$(PATH=$work/nopath gen "$work/t1" 2>&1)
 check "missing tools are named" grep -q "not found" <<<"$msg"
 mkdir -p "$work/fakebin"
-for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh wc; do
+for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh wc awk od tr; do
 	p=$(command -v "$t") && ln -sf "$p" "$work/fakebin/$t"
 done
 msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
@@ -219,6 +224,78 @@ if command -v aarch64-linux-gnu-gcc >/dev/null; then
 	check "-K: every ELF file in the archive is for AArch64" only_lines "$work/x3.machines" ' AArch64$'
 else
 	skip "aarch64-linux-gnu-gcc not installed: the cross-built kit is not checked"
+fi
+
+# Hard links and a setgid object directory: no hard-link entries, and
+# directories 0755 as ever.
+make_tree "$work/t5"
+ln "$work/t5/src/include/linux/a.h" "$work/t5/src/include/linux/hl.h"
+chmod g+s "$work/t5/obj" "$work/t5/obj/kernel"
+gen "$work/t5" >/dev/null 2>&1 || bad "generator runs in a setgid tree with hard links"
+a5=$work/t5/obj/kernel/kheaders_data.tar.xz
+check "a hard link in the source is packed as a file of its own" \
+	bash -c "tar -tvf \"\$1\" | grep -q '^-.* ./include/linux/hl.h\$' && ! tar -tvf \"\$1\" | grep -q '^h'" _ "$a5"
+check "directories are 0755 in a setgid build directory" \
+	bash -c "! tar -tvf \"\$1\" | grep '^d' | grep -v '^drwxr-xr-x '" _ "$a5"
+
+# GCC plugins lose their debug info and keep the symbol gcc calls.
+make_tree "$work/t6"
+for f in .config include/config/auto.conf; do
+	printf 'CONFIG_OBJTOOL=y\nCONFIG_GCC_PLUGINS=y\n' >"$work/t6/obj/$f"
+done
+mkdir -p "$work/t6/obj/scripts/gcc-plugins"
+echo 'int plugin_is_GPL_compatible; int plugin_init(void) { return 0; }' >"$work/plugin.c"
+gcc -shared -fPIC -g -o "$work/t6/obj/scripts/gcc-plugins/p_plugin.so" "$work/plugin.c"
+gen "$work/t6" >/dev/null 2>&1 || bad "generator runs with a GCC plugin"
+mkdir "$work/x6"
+tar -xf "$work/t6/obj/kernel/kheaders_data.tar.xz" -C "$work/x6"
+check "a GCC plugin is packed without debug info" \
+	bash -c "! readelf -S \"\$1\" | grep -q debug_info" _ "$work/x6/scripts/gcc-plugins/p_plugin.so"
+check "a GCC plugin keeps plugin_init" \
+	bash -c "readelf --dyn-syms \"\$1\" | grep -qw plugin_init" _ "$work/x6/scripts/gcc-plugins/p_plugin.so"
+
+# Paths make and sed treat specially: the dependency list still names
+# every input, and the filesystem's chunked archive is still written.
+odd=$work/"o d#d\$&|:\\q\"u'o"
+make_tree "$odd"
+gcc -O2 -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
+(cd "$odd/obj" && env srctree="$odd/src" SRCARCH=x86 sh "$odd/src/gen_kheaders.sh" \
+	-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
+	-s "$work/strip" -m kernel/kheaders-symvers -x kernel/kheaders_index.bin -k "$work/mkindex") \
+	>/dev/null 2>&1 || bad "generator runs in a tree whose path has blanks, quotes and make's specials"
+check "odd path: the chunked archive holds the headers" \
+	bash -c "tar -tf \"\$1\" | grep -qx ./include/linux/a.h" _ "$odd/obj/kernel/kheaders_data.tar.xz"
+# shellcheck disable=SC2016 # make syntax, not shell
+check "odd path: every name in the dependency list is a file make finds" \
+	make -s -f - -C "$odd/obj" <<<'include kernel/.kheaders_data.deps
+all: $(kheaders-deps) ; @:'
+make_tree "$work/t7"
+touch "$work/t7/src/include/linux/100%.h"
+msg=$(gen "$work/t7" 2>&1)
+check "a name make cannot spell (with a %) stops the build, named" grep -q "cannot name .*100%.h in make syntax" <<<"$msg"
+
+# A file or directory the builder cannot read stops the build; nothing
+# is left half-packed.
+if command -v setpriv >/dev/null; then
+	for what in file dir; do
+		make_tree "$work/t8$what"
+		chmod 755 "$work"
+		chown -R 65534:65534 "$work/t8$what"
+		if [ "$what" = file ]; then
+			chmod 000 "$work/t8$what/src/include/linux/a.h"
+		else
+			chmod 000 "$work/t8$what/src/arch/x86/include/asm"
+		fi
+		msg=$(cd "$work/t8$what/obj" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+			env srctree="$work/t8$what/src" SRCARCH=x86 sh "$work/t8$what/src/gen_kheaders.sh" \
+			-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps \
+			-l kernel/kheaders-module.lds -s "$work/strip" -m kernel/kheaders-symvers 2>&1)
+		check "an unreadable source $what stops the build" \
+			grep -qE "error: cannot (read|list) the source tree" <<<"$msg"
+		check "no archive after an unreadable source $what" test ! -e "$work/t8$what/obj/kernel/kheaders_data.tar.xz"
+	done
+else
+	skip "setpriv not installed: unreadable inputs not checked"
 fi
 
 # apply.sh refuses what is not a kernel tree.
