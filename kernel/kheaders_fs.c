@@ -242,6 +242,8 @@ static struct inode *kh_iget(struct super_block *sb, u32 i)
 		break;
 	default:
 		inode->i_size = e.size;
+		/* As if stored in full: du and tar --sparse look at st_blocks. */
+		inode->i_blocks = DIV_ROUND_UP(e.size, 512);
 		inode->i_fop = &generic_ro_fops;
 		inode->i_mapping->a_ops = &kh_aops;
 		break;

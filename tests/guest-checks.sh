@@ -111,6 +111,11 @@ judge_fs() {
 	check "$name: fs: every entry's mode, owner, size, mtime and link target match tar's" \
 		printed "KH-STEP listing rc=0"
 	grep '^KH-ENTRIES' <<<"$out"
+	# shellcheck disable=SC2016 # awk, not shell
+	check "$name: fs: a file's blocks cover its bytes, and du counts them" \
+		awk '$1 == "KH-BLOCKS" { sub("du=", "", $5); ok = $2 > 0 && $3 * $4 >= $2 && $5 > 0 }
+			END { exit !ok }' <<<"$out"
+	check "$name: fs: tar --sparse copies a file's bytes" printed "KH-STEP sparse-copy rc=0"
 	for what in create write truncate unlink mkdir rmdir rename chmod chown symlink link utime remount-rw; do
 		line=$(grep "^KH-EROFS $what " <<<"$out")
 		# mount(8) words EROFS from a remount as "write-protected".

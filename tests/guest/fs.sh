@@ -93,6 +93,13 @@ listing $ref >/tmp/list-ref
 listing $mnt >/tmp/list-mnt
 step listing cmp /tmp/list-ref /tmp/list-mnt || diff /tmp/list-ref /tmp/list-mnt | head -n 20
 echo "KH-ENTRIES $(wc -l </tmp/list-mnt)"
+# Blocks as for a file stored in full: du counts them, and tar --sparse
+# (which takes a file with fewer blocks than bytes for a sparse one)
+# copies the bytes.
+f=$mnt/include/linux/kernel.h
+echo "KH-BLOCKS $(stat -c '%s %b %B' "$f") du=$(du -sk "$mnt/include/linux" | cut -f1)"
+tar --sparse -cf - -C $mnt include/linux/kernel.h | tar -xOf - | cmp -s - "$f"
+echo "KH-STEP sparse-copy rc=$?"
 
 # Read-only: every change fails with EROFS, for root.
 f=$mnt/Makefile
