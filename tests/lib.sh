@@ -58,13 +58,11 @@ harness_name() {
 
 # elf_machines DIR: "PATH MACHINE" for every ELF file below DIR, PATH
 # relative to DIR, MACHINE as readelf names it (its last word: AArch64,
-# X86-64).
+# X86-64).  readelf skips, with a message, every file that is not ELF.
 elf_machines() {
-	local f
-	(cd "$1" && find . -type f | sed 's|^\./||' | sort) | while IFS= read -r f; do
-		[ "$(head -c 4 "$1/$f" | od -An -tx1 | tr -d ' \n')" = 7f454c46 ] || continue
-		printf '%s %s\n' "$f" "$(readelf -h "$1/$f" | sed -n 's/^ *Machine: *.* //p')"
-	done
+	(cd "$1" && find . -type f -print0 | xargs -0 readelf -h 2>/dev/null) |
+		awk '$1 == "File:" { f = $2; sub("^\\./", "", f) }
+			$1 == "Machine:" { print f, $NF }' | sort
 }
 
 # has_lines FILE REGEX...: every REGEX matches a line of FILE.
