@@ -14,7 +14,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- lints -----------------------------------------------------------------
-mapfile -t shells < <(cd "$KH_REPO" && grep -rlE '^#!.*/(ba)?sh' --exclude-dir=.git . | sort)
+# Every tracked script, by its first line: sh, bash, or busybox sh.
+mapfile -t shells < <(cd "$KH_REPO" && git ls-files -z | xargs -0 grep -lE '^#!.*(/(ba)?sh|busybox sh)' -- | sort)
 if command -v shellcheck >/dev/null; then
 	check "shellcheck on ${#shells[@]} scripts" \
 		env -C "$KH_REPO" shellcheck -x "${shells[@]}"
