@@ -100,14 +100,19 @@ make_tree() {
 	cp "$KH_REPO/kernel/gen_kheaders.sh" "$KH_REPO/kernel/kheaders_pack.sh" "$s/"
 }
 
-# gen DIR [ENV...]: run the generator in DIR/obj as Kbuild would.
+# gen DIR [VAR=VALUE...] [-- OPTION...]: run the generator in DIR/obj as
+# Kbuild would, with VARs in its environment and more OPTIONs; as the
+# user $gen_as when that is set.
 gen() {
-	local d=$1
+	local d=$1 vars=()
 	shift
-	(cd "$d/obj" && env srctree="$d/src" SRCARCH=x86 "$@" \
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	[ $# -eq 0 ] || shift
+	(cd "$d/obj" && ${gen_as:+setpriv --reuid="$gen_as" --regid="$gen_as" --clear-groups} \
+		env srctree="$d/src" SRCARCH=x86 "${vars[@]}" \
 		sh "$d/src/gen_kheaders.sh" -o kernel/kheaders_data.tar.xz \
 		-d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
-		-s "$work/strip" -m kernel/kheaders-symvers)
+		-s "$work/strip" -m kernel/kheaders-symvers "$@")
 }
 
 echo 'int main(void) { return 0; }' >"$work/tool.c"
@@ -204,19 +209,14 @@ if command -v aarch64-linux-gnu-gcc >/dev/null; then
 	msg=$(gen "$work/t3" 2>&1)
 	check "generator warns when the build machine's programs are packed" \
 		grep -q "warning: .*fixdep and modpost are this machine's" <<<"$msg"
-	msg=$(cd "$work/t3/obj" && srctree="$work/t3/src" SRCARCH=x86 sh "$work/t3/src/gen_kheaders.sh" \
-		-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
-		-s "$work/strip" -m kernel/kheaders-symvers -K "$kit" 2>&1)
+	msg=$(gen "$work/t3" -- -K "$kit" 2>&1)
 	check "a program not rebuilt for the kernel's architecture stops the build" \
 		grep -q "tools/objtool/objtool runs only on the build machine" <<<"$msg"
 	for f in .config include/config/auto.conf; do
 		echo 'CONFIG_MODULES=y' >"$work/t3/obj/$f"
 	done
 	rm "$work/t3/obj/tools/objtool/objtool"
-	(cd "$work/t3/obj" && srctree="$work/t3/src" SRCARCH=x86 STRIP=aarch64-linux-gnu-strip \
-		sh "$work/t3/src/gen_kheaders.sh" -o kernel/kheaders_data.tar.xz \
-		-d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
-		-s "$work/strip" -m kernel/kheaders-symvers -K "$kit") || bad "generator runs with -K"
+	gen "$work/t3" STRIP=aarch64-linux-gnu-strip -- -K "$kit" || bad "generator runs with -K"
 	mkdir "$work/x3"
 	tar -xf "$work/t3/obj/kernel/kheaders_data.tar.xz" -C "$work/x3"
 	elf_machines "$work/x3" >"$work/x3.machines"
@@ -260,10 +260,7 @@ check "a GCC plugin keeps plugin_init" \
 odd=$work/"o d#d\$&|:\\q\"u'o"
 make_tree "$odd"
 gcc -O2 -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
-(cd "$odd/obj" && env srctree="$odd/src" SRCARCH=x86 sh "$odd/src/gen_kheaders.sh" \
-	-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps -l kernel/kheaders-module.lds \
-	-s "$work/strip" -m kernel/kheaders-symvers -x kernel/kheaders_index.bin -k "$work/mkindex") \
-	>/dev/null 2>&1 || bad "generator runs in a tree whose path has blanks, quotes and make's specials"
+gen "$odd" -- -x kernel/kheaders_index.bin -k "$work/mkindex" >/dev/null 2>&1 || bad "generator runs in a tree whose path has blanks, quotes and make's specials"
 check "odd path: the chunked archive holds the headers" \
 	bash -c "tar -tf \"\$1\" | grep -qx ./include/linux/a.h" _ "$odd/obj/kernel/kheaders_data.tar.xz"
 # shellcheck disable=SC2016 # make syntax, not shell
@@ -287,10 +284,7 @@ if command -v setpriv >/dev/null; then
 		else
 			chmod 000 "$work/t8$what/src/arch/x86/include/asm"
 		fi
-		msg=$(cd "$work/t8$what/obj" && setpriv --reuid=65534 --regid=65534 --clear-groups \
-			env srctree="$work/t8$what/src" SRCARCH=x86 sh "$work/t8$what/src/gen_kheaders.sh" \
-			-o kernel/kheaders_data.tar.xz -d kernel/.kheaders_data.deps \
-			-l kernel/kheaders-module.lds -s "$work/strip" -m kernel/kheaders-symvers 2>&1)
+		msg=$(gen_as=65534 gen "$work/t8$what" 2>&1)
 		check "an unreadable source $what stops the build" \
 			grep -qE "error: cannot (read|list) the source tree" <<<"$msg"
 		check "no archive after an unreadable source $what" test ! -e "$work/t8$what/obj/kernel/kheaders_data.tar.xz"
