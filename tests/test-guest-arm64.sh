@@ -39,7 +39,7 @@ archive=$build/kernel/kheaders_data.tar.xz
 
 # Every program in the archive is for the kernel's architecture.
 tree=$(mktemp -d)
-trap 'rm -rf "$tree"' EXIT
+trap 'rm -rf "$tree" "$tree.machines"' EXIT
 tar -xf "$archive" -C "$tree"
 elf_machines "$tree" >"$tree.machines"
 log "$name: programs in the archive: $(cut -d' ' -f1 "$tree.machines" | tr '\n' ' ')"
