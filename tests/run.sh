@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-suites=(test-fast.sh test-fmt.sh)
+suites=(test-fast.sh test-install.sh test-fmt.sh)
 if [ "${1:-}" != --fast ]; then
 	suites+=(test-apply.sh test-staleness.sh test-reproducible.sh
 		"test-guest-workflow.sh" "test-guest-workflow.sh -y" "test-guest-workflow.sh -l"
