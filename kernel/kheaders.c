@@ -7,6 +7,8 @@
  * mounted: see kheaders_fs.c.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/fs.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
@@ -55,12 +57,12 @@ static size_t kheaders_index_size(void)
 #include "kheaders_fmt.c"
 #include "kheaders_fs.c"
 #else
-static int kheaders_fs_init(void)
+static int __init kheaders_fs_init(void)
 {
 	return 0;
 }
 
-static void kheaders_fs_exit(void)
+static void __exit kheaders_fs_exit(void)
 {
 }
 #endif
@@ -92,8 +94,8 @@ static ssize_t kheaders_sysfs_read(struct file *file, struct kobject *kobj,
 				       kheaders_size());
 }
 
-/* .size is only known at run time, so this cannot be const. */
-static struct bin_attribute kheaders_sysfs_attr = {
+/* .size is only known at run time: set at init, read-only after. */
+static struct bin_attribute kheaders_sysfs_attr __ro_after_init = {
 	.attr	= { .name = KHEADERS_NAME, .mode = 0444 },
 	.read	= kheaders_sysfs_read,
 };

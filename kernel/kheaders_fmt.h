@@ -5,7 +5,9 @@
  * With CONFIG_IKHEADERS_FS the archive is a series of concatenated xz
  * streams (one LZMA2 block each, CRC32 checks), every stream holding at
  * most KH_CHUNK_MAX bytes of the tar file and, where a tar member fits,
- * starting on a member boundary.  xz and tar read it as one .tar.xz.
+ * starting on a member boundary; otherwise a multiple of KH_CHUNK_ALIGN
+ * bytes into the member's data, so that no page needs two chunks.  xz
+ * and tar read it as one .tar.xz.
  *
  * Beside it, kernel/kheaders_mkindex writes an index of the tar's tree:
  * a header, an array of entries and a blob of NUL-terminated names, all
@@ -13,8 +15,8 @@
  * directory are consecutive entries sorted by name, so lookup is a
  * binary search and readdir a walk.
  *
- * This file and kheaders_fmt.c are plain C that also builds in userspace
- * (tests/fmt), where the parsers are unit-tested and fuzzed.  Every value
+ * This file and kheaders_fmt.c are plain C that also builds in userspace,
+ * where the parsers can be unit-tested and fuzzed.  Every value
  * read from the archive or the index is checked before it is used.
  */
 #ifndef _KERNEL_KHEADERS_FMT_H
@@ -25,6 +27,8 @@
 #define KH_INDEX_MAGIC		0x5849484bU	/* "KHIX" */
 #define KH_INDEX_VERSION	1U
 #define KH_CHUNK_MAX		(256U * 1024)
+/* A chunk that ends inside a file ends a multiple of this into its data. */
+#define KH_CHUNK_ALIGN		(64U * 1024)
 /* No xz stream (header, block, index, footer) is shorter than this. */
 #define KH_XZ_MIN_STREAM	32U
 

@@ -6,43 +6,69 @@
  * Metadata comes from the index made at build time (kheaders_fmt.h), so
  * mounting decodes nothing.  File data is decoded on demand, one xz
  * stream ("chunk", at most KH_CHUNK_MAX bytes of tar) at a time, with
- * the kernel's xz decoder, straight into the page cache, where it can be
- * reclaimed.  The only private cache is a few decoded chunks, allocated
- * at mount and freed at unmount.  All mounts share one superblock.
+ * the kernel's xz decoder, into one of a few slots that each have their
+ * own decoder, so that readers of different chunks do not wait for each
+ * other.  Once a chunk is decoded, every page of every file that lies in
+ * it goes into the page cache, where it can be reclaimed: while those
+ * pages stay, no reader needs that chunk decoded again, whatever order
+ * it reads in.  The slots are allocated at mount and freed at unmount.
+ * All mounts share one superblock; debugfs kheaders/stats counts the
+ * decodes.
  *
  * kheaders.c includes this file, so that the module stays one object.
  */
 
+#include <linux/debugfs.h>
 #include <linux/fs_context.h>
 #include <linux/highmem.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/statfs.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 #include <linux/xz.h>
 
 #include "kheaders_fmt.h"
 #include "kheaders_fs_time.h"
 
 #define KH_FS_MAGIC	0x6b686673	/* "khfs" */
-#define KH_CACHE_SLOTS	4
+#define KH_SLOTS	4
+#define KH_NO_CHUNK	U32_MAX
 
-/* A decoded chunk. */
+/*
+ * A buffer for one decoded chunk, with its own decoder, so that readers of
+ * different chunks decode in parallel.
+ */
 struct kh_slot {
+	struct mutex lock;	/* held to decode into buf or read from it */
+	struct xz_dec *xz;
 	u8 *buf;
-	u32 chunk;
-	bool valid;
-	unsigned long used;	/* for least-recently-used eviction */
+	bool valid;		/* under lock: buf holds chunk, decoded */
+	/* Under kh_fs.lock: */
+	u32 chunk;		/* the chunk buf holds or is about to */
+	unsigned int users;	/* readers holding or waiting for lock */
+	unsigned long used;	/* for least-recently-used reuse */
 };
 
 struct kh_fs {
 	struct kh_index ix;
 	struct kh_chunk *chunks;
-	struct mutex lock;	/* protects xz, slot[] and clock */
-	struct xz_dec *xz;
+	u32 *by_data;		/* regular files' entries in tar order */
+	u32 nfiles;
+	struct super_block *sb;
+	struct mutex lock;	/* protects the slots' chunk, users, used */
+	wait_queue_head_t slot_free;
+	unsigned int busy;	/* slots with users */
 	unsigned long clock;
-	struct kh_slot slot[KH_CACHE_SLOTS];
+	struct kh_slot slot[KH_SLOTS];
+	/* Statistics, in debugfs: how often a chunk was decoded. */
+	atomic_long_t decodes;
+	atomic_long_t pages_filled;
+	unsigned long *decoded;	/* chunks decoded at least once */
+	struct dentry *debugfs;
 };
 
 static struct kh_fs *kh_sb_fs(struct super_block *sb)
@@ -56,106 +82,243 @@ static u32 kh_ino_entry(const struct inode *inode)
 	return inode->i_ino - 1;
 }
 
-/* Decode chunk @c into a cache slot, unless one holds it already. */
-static const u8 *kh_fs_chunk(struct kh_fs *fs, u32 c)
+static struct inode *kh_iget(struct super_block *sb, u32 i);
+
+/*
+ * Put the pages of regular file entry @i that lie wholly in the decoded
+ * chunk @c into its page cache.  Pages already there, or locked by a
+ * reader (who will copy its own), are left alone; so is a page that
+ * straddles two chunks, which its reader assembles.
+ */
+static void kh_fill_file(struct kh_fs *fs, u32 i, const u8 *buf, u32 c)
 {
 	const struct kh_chunk *ch = &fs->chunks[c];
-	struct kh_slot *s, *victim = &fs->slot[0];
-	struct xz_buf b;
+	u32 end = ch->u_off + ch->u_len;
+	struct address_space *mapping;
+	struct kh_entry e;
+	struct inode *inode;
+	struct folio *folio;
+	pgoff_t index = 0;
+	u32 pos, n;
+	u8 *dst;
+
+	kh_index_entry(&fs->ix, i, &e);
+	if (e.data < ch->u_off)
+		index = DIV_ROUND_UP(ch->u_off - e.data, PAGE_SIZE);
+	if ((u64)index << PAGE_SHIFT >= e.size)
+		return;
+	inode = kh_iget(fs->sb, i);
+	if (IS_ERR(inode))
+		return;
+	mapping = inode->i_mapping;
+	for (; (u64)index << PAGE_SHIFT < e.size; index++) {
+		pos = index << PAGE_SHIFT;
+		n = min_t(u32, PAGE_SIZE, e.size - pos);
+		if (e.data + pos + n > end)
+			break;
+		folio = __filemap_get_folio(mapping, index,
+					    FGP_LOCK | FGP_CREAT | FGP_NOWAIT,
+					    readahead_gfp_mask(mapping));
+		if (IS_ERR_OR_NULL(folio))
+			continue;
+		if (!folio_test_uptodate(folio)) {
+			dst = kmap_local_folio(folio, 0);
+			memcpy(dst, buf + (e.data + pos - ch->u_off), n);
+			memset(dst + n, 0, PAGE_SIZE - n);
+			kunmap_local(dst);
+			folio_mark_uptodate(folio);
+			atomic_long_inc(&fs->pages_filled);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	iput(inode);
+}
+
+/*
+ * Decode chunk @c into slot @s (its lock held), then hand its data to the
+ * page cache of every file in it, so that no reader needs it decoded again
+ * while the page cache keeps those pages.
+ */
+static int kh_decode(struct kh_fs *fs, struct kh_slot *s, u32 c)
+{
+	const struct kh_chunk *ch = &fs->chunks[c];
+	struct kh_entry e;
+	struct xz_buf b = {
+		.in = kheaders_archive + ch->c_off,
+		.in_size = ch->c_len,
+		.out = s->buf,
+		.out_size = ch->u_len,
+	};
 	enum xz_ret ret;
+	u32 lo = 0, hi = fs->nfiles, mid;
+
+	lockdep_assert_held(&s->lock);
+	ret = xz_dec_run(s->xz, &b);
+	if (ret != XZ_STREAM_END || b.out_pos != ch->u_len ||
+	    b.in_pos != ch->c_len) {
+		pr_err_ratelimited("chunk %u (archive offset %u) does not decode: xz error %d\n",
+				   c, ch->c_off, ret);
+		return -EIO;
+	}
+	s->valid = true;
+	atomic_long_inc(&fs->decodes);
+	set_bit(c, fs->decoded);
+
+	/* The first file that ends after the chunk's start. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		kh_index_entry(&fs->ix, fs->by_data[mid], &e);
+		if (e.data + e.size <= ch->u_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < fs->nfiles; lo++) {
+		kh_index_entry(&fs->ix, fs->by_data[lo], &e);
+		if (e.data >= ch->u_off + ch->u_len)
+			break;
+		kh_fill_file(fs, fs->by_data[lo], s->buf, c);
+	}
+	return 0;
+}
+
+/*
+ * A slot for chunk @c: the one that holds it or is being filled with it,
+ * else the least recently used idle one, else none.
+ */
+static struct kh_slot *kh_slot_find(struct kh_fs *fs, u32 c)
+{
+	struct kh_slot *s, *idle = NULL;
 	int i;
 
 	lockdep_assert_held(&fs->lock);
-	for (i = 0; i < KH_CACHE_SLOTS; i++) {
+	for (i = 0; i < KH_SLOTS; i++) {
 		s = &fs->slot[i];
-		if (s->valid && s->chunk == c) {
-			s->used = ++fs->clock;
-			return s->buf;
-		}
-		if (!s->valid || s->used < victim->used)
-			victim = s;
+		if (s->chunk == c)
+			return s;
+		if (!s->users && (!idle || s->used < idle->used))
+			idle = s;
 	}
-
-	victim->valid = false;
-	b.in = kheaders_archive + ch->c_off;
-	b.in_pos = 0;
-	b.in_size = ch->c_len;
-	b.out = victim->buf;
-	b.out_pos = 0;
-	b.out_size = ch->u_len;
-	ret = xz_dec_run(fs->xz, &b);
-	if (ret != XZ_STREAM_END || b.out_pos != ch->u_len ||
-	    b.in_pos != ch->c_len) {
-		pr_err_ratelimited("kheaders: chunk %u (archive offset %u) does not decode: xz error %d\n",
-				   c, ch->c_off, ret);
-		return NULL;
+	if (idle) {
+		/* Nobody holds or waits for its lock. */
+		idle->chunk = c;
+		idle->valid = false;
 	}
-	victim->chunk = c;
-	victim->valid = true;
-	victim->used = ++fs->clock;
-	return victim->buf;
+	return idle;
 }
 
-/* Copy tar bytes [off, off + len) to @dst; the index vouches for them. */
-static int kh_fs_copy(struct kh_fs *fs, u32 off, u8 *dst, size_t len)
+static void kh_slot_put(struct kh_fs *fs, struct kh_slot *s)
 {
-	const struct kh_chunk *ch;
-	const u8 *buf;
-	size_t n;
-	u32 c;
-	int err = 0;
+	bool wake;
 
+	mutex_unlock(&s->lock);
 	mutex_lock(&fs->lock);
-	while (len) {
+	wake = !--s->users;
+	if (wake)
+		fs->busy--;
+	mutex_unlock(&fs->lock);
+	if (wake)
+		wake_up(&fs->slot_free);
+}
+
+/*
+ * Chunk @c, decoded, in a slot whose lock the caller then holds until
+ * kh_slot_put().  Readers of one chunk wait for its one decode; readers
+ * of other chunks do not, unless every slot is in use.
+ */
+static struct kh_slot *kh_slot_get(struct kh_fs *fs, u32 c)
+{
+	struct kh_slot *s;
+
+	for (;;) {
+		mutex_lock(&fs->lock);
+		s = kh_slot_find(fs, c);
+		if (s)
+			break;
+		mutex_unlock(&fs->lock);
+		wait_event(fs->slot_free, READ_ONCE(fs->busy) < KH_SLOTS);
+	}
+	if (!s->users++)
+		fs->busy++;
+	s->used = ++fs->clock;
+	mutex_unlock(&fs->lock);
+
+	mutex_lock(&s->lock);
+	if (!s->valid && kh_decode(fs, s, c)) {
+		kh_slot_put(fs, s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Fill @folio of the file at entry @e, zeroing what lies past its end. */
+static int kh_read_into(struct kh_fs *fs, const struct kh_entry *e,
+			struct folio *folio)
+{
+	size_t size = folio_size(folio), len = 0, done = 0, n;
+	loff_t pos = folio_pos(folio);
+	const struct kh_chunk *ch;
+	struct kh_slot *s;
+	u32 off, c;
+	u8 *dst;
+
+	if (pos < e->size)
+		len = min_t(size_t, size, e->size - pos);
+	off = e->data + pos;
+	while (done < len) {
 		c = kh_chunk_find(fs->chunks, fs->ix.nchunks, off);
 		ch = &fs->chunks[c];
-		buf = kh_fs_chunk(fs, c);
-		if (!buf) {
-			err = -EIO;
-			break;
-		}
-		n = min_t(size_t, len, ch->u_off + ch->u_len - off);
-		memcpy(dst, buf + (off - ch->u_off), n);
-		dst += n;
+		s = kh_slot_get(fs, c);
+		if (!s)
+			return -EIO;
+		n = min_t(size_t, len - done, ch->u_off + ch->u_len - off);
+		/* Large folios are not enabled, so this is one page. */
+		dst = kmap_local_folio(folio, done);
+		memcpy(dst, s->buf + (off - ch->u_off), n);
+		kunmap_local(dst);
+		kh_slot_put(fs, s);
+		done += n;
 		off += n;
-		len -= n;
 	}
-	mutex_unlock(&fs->lock);
-	return err;
+	folio_zero_segment(folio, len, size);
+	return 0;
 }
 
 static int kh_read_folio(struct file *file, struct folio *folio)
 {
 	struct inode *inode = folio->mapping->host;
 	struct kh_fs *fs = kh_sb_fs(inode->i_sb);
-	loff_t pos = folio_pos(folio);
-	size_t size = folio_size(folio), n = 0;
 	struct kh_entry e;
-	u8 *dst;
-	int err = 0;
+	int err;
 
 	kh_index_entry(&fs->ix, kh_ino_entry(inode), &e);
-	if (pos < e.size)
-		n = min_t(size_t, size, e.size - pos);
-
-	/* Large folios are not enabled, so this is one page. */
-	dst = kmap_local_folio(folio, 0);
-	if (n)
-		err = kh_fs_copy(fs, e.data + pos, dst, n);
-	memset(dst + n, 0, size - n);
-	kunmap_local(dst);
-
+	err = kh_read_into(fs, &e, folio);
 	if (!err)
 		folio_mark_uptodate(folio);
 	folio_unlock(folio);
 	return err;
 }
 
+static void kh_readahead(struct readahead_control *rac)
+{
+	struct inode *inode = rac->mapping->host;
+	struct kh_fs *fs = kh_sb_fs(inode->i_sb);
+	struct folio *folio;
+	struct kh_entry e;
+
+	kh_index_entry(&fs->ix, kh_ino_entry(inode), &e);
+	while ((folio = readahead_folio(rac))) {
+		if (!kh_read_into(fs, &e, folio))
+			folio_mark_uptodate(folio);
+		folio_unlock(folio);
+	}
+}
+
 static const struct address_space_operations kh_aops = {
 	.read_folio	= kh_read_folio,
+	.readahead	= kh_readahead,
 };
-
-static struct inode *kh_iget(struct super_block *sb, u32 i);
 
 static struct dentry *kh_lookup(struct inode *dir, struct dentry *dentry,
 				unsigned int flags)
@@ -256,22 +419,76 @@ static const struct super_operations kh_sops = {
 	.statfs		= simple_statfs,
 };
 
+static int kh_stats_show(struct seq_file *m, void *v)
+{
+	struct kh_fs *fs = m->private;
+
+	seq_printf(m, "chunks %u\n", fs->ix.nchunks);
+	seq_printf(m, "decodes %ld\n", atomic_long_read(&fs->decodes));
+	seq_printf(m, "chunks_decoded %u\n",
+		   bitmap_weight(fs->decoded, fs->ix.nchunks));
+	seq_printf(m, "pages_filled %ld\n",
+		   atomic_long_read(&fs->pages_filled));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kh_stats);
+
 static void kh_fs_free(struct kh_fs *fs)
 {
 	int i;
 
 	if (!fs)
 		return;
-	for (i = 0; i < KH_CACHE_SLOTS; i++)
+	/* Waits for readers of the statistics. */
+	debugfs_remove(fs->debugfs);
+	for (i = 0; i < KH_SLOTS; i++) {
 		vfree(fs->slot[i].buf);
-	if (fs->xz)
-		xz_dec_end(fs->xz);
+		xz_dec_end(fs->slot[i].xz);
+		mutex_destroy(&fs->slot[i].lock);
+	}
+	bitmap_free(fs->decoded);
+	kvfree(fs->by_data);
 	kvfree(fs->chunks);
+	mutex_destroy(&fs->lock);
 	kfree(fs);
+}
+
+static int kh_cmp_data(const void *a, const void *b, const void *priv)
+{
+	const struct kh_index *ix = priv;
+	struct kh_entry ea, eb;
+
+	kh_index_entry(ix, *(const u32 *)a, &ea);
+	kh_index_entry(ix, *(const u32 *)b, &eb);
+	return ea.data < eb.data ? -1 : ea.data > eb.data;
+}
+
+/* The regular files, in the order of their data in the tar. */
+static int kh_files_by_data(struct kh_fs *fs)
+{
+	struct kh_entry e;
+	u32 i, n = 0;
+
+	for (i = 0; i < fs->ix.nentries; i++) {
+		kh_index_entry(&fs->ix, i, &e);
+		n += (e.mode & KH_MODE_TYPE) == KH_MODE_REG;
+	}
+	fs->by_data = kvmalloc_array(n, sizeof(*fs->by_data), GFP_KERNEL);
+	if (!fs->by_data)
+		return -ENOMEM;
+	for (i = 0; i < fs->ix.nentries; i++) {
+		kh_index_entry(&fs->ix, i, &e);
+		if ((e.mode & KH_MODE_TYPE) == KH_MODE_REG)
+			fs->by_data[fs->nfiles++] = i;
+	}
+	sort_r(fs->by_data, n, sizeof(*fs->by_data), kh_cmp_data, NULL,
+	       &fs->ix);
+	return 0;
 }
 
 static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 {
+	struct kh_slot *s;
 	struct kh_fs *fs;
 	struct inode *root;
 	u32 i, chunk_max = 0;
@@ -281,7 +498,13 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (!fs)
 		return -ENOMEM;
 	sb->s_fs_info = fs;
+	fs->sb = sb;
 	mutex_init(&fs->lock);
+	init_waitqueue_head(&fs->slot_free);
+	for (i = 0; i < KH_SLOTS; i++) {
+		mutex_init(&fs->slot[i].lock);
+		fs->slot[i].chunk = KH_NO_CHUNK;
+	}
 
 	err = kh_index_parse(&fs->ix, kheaders_index, kheaders_index_size(),
 			     kheaders_size());
@@ -300,16 +523,26 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 	}
 	for (i = 0; i < fs->ix.nchunks; i++)
 		chunk_max = max(chunk_max, fs->chunks[i].u_len);
+	fs->decoded = bitmap_zalloc(fs->ix.nchunks, GFP_KERNEL);
+	if (!fs->decoded)
+		return -ENOMEM;
+	err = kh_files_by_data(fs);
+	if (err)
+		return err;
 
 	/* Single-call mode decodes into the slot: no dictionary to keep. */
-	fs->xz = xz_dec_init(XZ_SINGLE, 0);
-	if (!fs->xz)
-		return -ENOMEM;
-	for (i = 0; i < KH_CACHE_SLOTS; i++) {
-		fs->slot[i].buf = vmalloc(chunk_max);
-		if (!fs->slot[i].buf)
+	for (i = 0; i < KH_SLOTS; i++) {
+		s = &fs->slot[i];
+		s->xz = xz_dec_init(XZ_SINGLE, 0);
+		s->buf = vmalloc(chunk_max);
+		if (!s->xz || !s->buf)
 			return -ENOMEM;
 	}
+
+	/* A real bdi, so that the VFS reads ahead. */
+	err = super_setup_bdi(sb);
+	if (err)
+		return err;
 
 	sb->s_flags |= SB_RDONLY;
 	sb->s_magic = KH_FS_MAGIC;
@@ -323,21 +556,17 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	sb->s_root = d_make_root(root);
-	return sb->s_root ? 0 : -ENOMEM;
+	if (!sb->s_root)
+		return -ENOMEM;
+
+	fs->debugfs = debugfs_create_dir("kheaders", NULL);
+	debugfs_create_file("stats", 0400, fs->debugfs, fs, &kh_stats_fops);
+	return 0;
 }
 
 static int kh_get_tree(struct fs_context *fc)
 {
 	return get_tree_single(fc, kh_fill_super);
-}
-
-static int kh_parse_param(struct fs_context *fc, struct fs_parameter *param)
-{
-	/* The source ("none") is the VFS's business. */
-	if (!strcmp(param->key, "source"))
-		return -ENOPARAM;
-	return invalfc(fc, "mount option '%s' is not supported; kheaders takes none",
-		       param->key);
 }
 
 static int kh_reconfigure(struct fs_context *fc)
@@ -351,7 +580,6 @@ static int kh_reconfigure(struct fs_context *fc)
 }
 
 static const struct fs_context_operations kh_context_ops = {
-	.parse_param	= kh_parse_param,
 	.get_tree	= kh_get_tree,
 	.reconfigure	= kh_reconfigure,
 };
@@ -381,12 +609,12 @@ static struct file_system_type kh_fs_type = {
 };
 MODULE_ALIAS_FS("kheaders");
 
-static int kheaders_fs_init(void)
+static int __init kheaders_fs_init(void)
 {
 	return register_filesystem(&kh_fs_type);
 }
 
-static void kheaders_fs_exit(void)
+static void __exit kheaders_fs_exit(void)
 {
 	unregister_filesystem(&kh_fs_type);
 }

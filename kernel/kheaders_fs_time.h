@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Inode timestamps for the kheaders filesystem, Linux 6.7 and later.
- * scripts/apply.sh installs the variant from compat/6.1/ instead
- * on older trees, where the timestamps are plain inode fields.
+ * Older kernels, where the timestamps are plain inode fields, carry a
+ * variant of this header with the same function.
  */
 #ifndef _KERNEL_KHEADERS_FS_TIME_H
 #define _KERNEL_KHEADERS_FS_TIME_H

@@ -8,7 +8,9 @@
  * index described in kheaders_fmt.h to INDEX, and cuts TAR into pieces
  * CHUNKDIR/c00000, c00001, ... of at most KH_CHUNK_MAX bytes, each to be
  * compressed as one xz stream.  Pieces end on member boundaries wherever
- * a member fits, so reading a small file decodes one piece.
+ * a member fits, so reading a small file decodes one piece; a piece that
+ * ends inside a file's contents ends a multiple of KH_CHUNK_ALIGN bytes
+ * into them, so that no page (up to 64 KiB) needs two pieces.
  */
 
 #include <errno.h>
@@ -25,6 +27,7 @@ typedef long long s64;
 #define KH_INDEX_MAGIC		0x5849484bU
 #define KH_INDEX_VERSION	1U
 #define KH_CHUNK_MAX		(256U * 1024)
+#define KH_CHUNK_ALIGN		(64U * 1024)
 #define KH_HDR_WORDS		10
 #define KH_ENT_SIZE		28
 
@@ -127,6 +130,7 @@ static char *clean_path(const char *p, size_t n)
 static struct member *m;
 static u32 nm;
 static u32 *starts;	/* tar offsets where members begin */
+static u32 *dstarts;	/* and where their contents begin */
 static u32 nstarts;
 
 static unsigned char *tar;
@@ -239,7 +243,9 @@ static void parse_tar(void)
 		}
 
 		starts = xrealloc(starts, (nstarts + 1) * sizeof(*starts));
-		starts[nstarts++] = start;
+		dstarts = xrealloc(dstarts, (nstarts + 1) * sizeof(*dstarts));
+		starts[nstarts] = start;
+		dstarts[nstarts++] = pos;
 		pos += (size + BLK - 1) / BLK * BLK;
 	}
 	if (in_member)
@@ -421,10 +427,14 @@ static void write_index(const char *file, u32 nchunks)
 	free(body);
 }
 
-/* Cut at the last member start that fits, or at the limit if none does. */
+/*
+ * Cut at the last member start that fits.  If none does, the piece ends
+ * inside a member: at the last multiple of KH_CHUNK_ALIGN into its
+ * contents that fits, or at the limit if there is none.
+ */
 static u32 write_chunks(const char *dir)
 {
-	size_t start = 0, cut, limit;
+	size_t start = 0, cut, limit, d;
 	u32 n = 0, k = 0;
 	char path[4096];
 	FILE *f;
@@ -441,6 +451,11 @@ static u32 write_chunks(const char *dir)
 				while (k + 1 < nstarts && starts[k + 1] <= limit)
 					k++;
 				cut = starts[k];
+			} else if (k && dstarts[k - 1] < limit) {
+				d = dstarts[k - 1];
+				d += (limit - d) / KH_CHUNK_ALIGN * KH_CHUNK_ALIGN;
+				if (d > start)
+					cut = d;
 			}
 		}
 		if (n > 99999)

@@ -80,7 +80,7 @@ fi
 {
 	cat "$tmp/Makefile"
 	echo
-	echo '# >>> kheaders: from the kheaders overlay (scripts/apply.sh)'
+	echo '# >>> kheaders: rules for CONFIG_IKHEADERS (kernel/kheaders.c)'
 	sed '1,/^$/d' "$overlay/kernel/Makefile"
 	echo '# <<< kheaders'
 } >"$tmp/Makefile.new" || fail "cannot write $tmp/Makefile.new"

@@ -125,10 +125,14 @@ judge_fs() {
 		grep -qE '^KH-SHA-AFTER ([0-9a-f]{64}) \1$' <<<"$out"
 	check "$name: fs: unknown mount option refused" grep -q '^KH-EROFS badopt rc=[1-9]' <<<"$out"
 	check "$name: fs: the kernel log names the bad option" \
-		grep -q "^KH-DMESG-BADOPT .*kheaders: mount option 'bogus' is not supported" <<<"$out"
+		grep -q "^KH-DMESG-BADOPT .*kheaders: Unknown parameter 'bogus'" <<<"$out"
 	check "$name: fs: module built from the mount loads and runs" \
 		grep -q '^KH-DMESG .*kh_hello: built for .*, running on ' <<<"$out"
 	check "$name: fs: 8 concurrent cold readers, every checksum right" grep -q '^KH-FS-READERS 8/8 ' <<<"$out"
+	check "$name: fs: nothing is decoded at mount" decoded_none after-mount
+	check "$name: fs: a cold walk by one reader decodes every chunk it needs once" \
+		decoded_once cat-all-cold
+	grep '^KH-STATS' <<<"$out" | sed "s/^/  $name: /"
 	if [ -e "$build/modroot/lib/modules/$(cat "$build/include/config/kernel.release")/kernel/kernel/kheaders.ko" ]; then
 		check "$name: fs: rmmod refused while mounted" grep -q '^KH-RMMOD-MOUNTED rc=[1-9].*in use' <<<"$out"
 		check "$name: fs: rmmod works after umount" printed "KH-STEP rmmod-kheaders rc=0"
@@ -136,6 +140,25 @@ judge_fs() {
 	[ "$light" = light ] && return
 	judge_install "$name"
 	fs_figures "$name"
+}
+
+# fs_stat TAG FIELD: FIELD of the guest's "KH-STATS TAG chunks N decodes N
+# chunks_decoded N pages_filled N" line.
+fs_stat() {
+	grep -m1 "^KH-STATS $1 " <<<"$out" | tr ' ' '\n' | grep -A1 -x "$2" | sed -n 2p
+}
+# decoded_none TAG: no chunk decoded by then.
+decoded_none() {
+	[ "$(fs_stat "$1" decodes)" = 0 ] || { echo "  KH-STATS $1: $(fs_stat "$1" decodes) decodes"; return 1; }
+}
+# decoded_once TAG: chunks were decoded, and none more than once.
+decoded_once() {
+	local n d
+	n=$(fs_stat "$1" decodes) d=$(fs_stat "$1" chunks_decoded)
+	if [ -z "$n" ] || [ "$n" = 0 ] || [ "$n" != "$d" ]; then
+		echo "  KH-STATS $1: ${n:-no} decodes of ${d:-no} chunks"
+		return 1
+	fi
 }
 
 # judge_install NAME: tests/guest/install.sh's output.
@@ -154,7 +177,7 @@ judge_install() {
 		bash -c "grep -q '^KH-INST mount-remove rc=0' <<<\"\$1\" && grep -qx 'KH-INST after-remove link=no mounted=0 loaded=no' <<<\"\$1\"" _ "$out"
 	check "$name: --extract unpacks a root-owned tree, links build to it, unloads kheaders" \
 		bash -c "grep -q '^KH-INST extract rc=0' <<<\"\$1\" && grep -qx 'KH-INST link /usr/src/kheaders-$rel' <<<\"\$1\" && grep -qx 'KH-INST loaded-after-extract no' <<<\"\$1\" && grep -qx 'KH-INST tree-owner 0 755' <<<\"\$1\"" _ "$out"
-	check "$name: the unpacked tree is the archive's" printed "KH-INST tree-same rc=0"
+	check "$name: the unpacked tree is the archive's, with the installer's marker" printed "KH-INST tree-same rc=0"
 	check "$name: no temporary directory left" printed "KH-INST leftovers 0"
 	check "$name: --extract again is a no-op" grep -q '^KH-INST extract-again rc=0 .*already set up' <<<"$out"
 	check "$name: --remove deletes the tree and the link" \

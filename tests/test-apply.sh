@@ -26,6 +26,20 @@ for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_
 	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst; do
 	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
 done
+# stands_alone TREE: what apply.sh put in TREE never mentions this
+# repository's scripts, tests or compat directories.
+stands_alone() {
+	local f hits
+	hits=$(cd "$1" && {
+		for f in kernel/kheaders* kernel/gen_kheaders.sh kernel/Kconfig.kheaders \
+			Documentation/admin-guide/kheaders.rst; do
+			sed "s|^|$f: |" "$f"
+		done
+		sed -n '/^# >>> kheaders/,/^# <<< kheaders/s|^|spliced: |p' Makefile kernel/Makefile
+	} | grep -E 'apply\.sh|overlay|tests/|compat/|scripts/kheaders-install')
+	[ -z "$hits" ] || { echo "$hits" | sed 's/^/  /'; return 1; }
+}
+check "the files it installs stand alone (no mention of this repository)" stands_alone "$t"
 check "exactly one 'config IKHEADERS', in kernel/Kconfig.kheaders" \
 	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t')\" = '$t/kernel/Kconfig.kheaders' ]"
 check "init/Kconfig sources ours" grep -qx 'source "kernel/Kconfig.kheaders"' "$t/init/Kconfig"

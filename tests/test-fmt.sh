@@ -88,6 +88,8 @@ check "same modes, sizes and link targets as tar -x" \
 	cmp -s <(listing "$work/tar-x") <(listing "$work/khfmt-x")
 msg=$("$work/khfmt" chunks "$ar" "$ix")
 check "each file that fits a chunk decodes exactly one ($msg)" grep -q ' 0 decoded more than one' <<<"$msg"
+check "chunks that start inside a file start on a 64 KiB boundary of it" \
+	grep -qE ' [1-9][0-9]* starting inside a file, 0 of them off' <<<"$msg"
 
 for c in truncate-archive truncate-index mutate-index flip-archive; do
 	msg=$("$work/test_corrupt" "$c" "$ar" "$ix" 2>&1)

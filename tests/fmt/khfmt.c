@@ -91,7 +91,7 @@ static int check_chunks(struct khr *r)
 {
 	struct kh_entry e;
 	unsigned long before;
-	u32 i, bad = 0, files = 0;
+	u32 i, c, bad = 0, files = 0, inside = 0, misaligned = 0;
 	u8 *data = malloc(KH_CHUNK_MAX);
 
 	for (i = 0; i < r->ix.nentries; i++) {
@@ -108,10 +108,24 @@ static int check_chunks(struct khr *r)
 			bad++;
 		}
 	}
-	printf("%u small files, %u decoded more than one chunk, %u chunks\n",
-	       files, bad, r->ix.nchunks);
+	/* Chunks that start inside a file start on a page boundary of it. */
+	for (i = 0; i < r->ix.nentries; i++) {
+		kh_index_entry(&r->ix, i, &e);
+		if ((e.mode & KH_MODE_TYPE) != KH_MODE_REG)
+			continue;
+		for (c = 0; c < r->ix.nchunks; c++) {
+			u32 u = r->chunks[c].u_off;
+
+			if (u <= e.data || u >= e.data + e.size)
+				continue;
+			inside++;
+			misaligned += (u - e.data) % KH_CHUNK_ALIGN != 0;
+		}
+	}
+	printf("%u small files, %u decoded more than one chunk, %u chunks, %u starting inside a file, %u of them off a %u-byte boundary\n",
+	       files, bad, r->ix.nchunks, inside, misaligned, KH_CHUNK_ALIGN);
 	free(data);
-	return bad ? 1 : 0;
+	return bad || misaligned ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -47,6 +47,11 @@ slab_growth() {
 		while read -r kb cache; do echo "KH-SLAB $2 $cache +${kb} kB"; done
 }
 
+# stats TAG: the filesystem's decode counters (debugfs kheaders/stats).
+stats() {
+	echo "KH-STATS $1 $(tr '\n' ' ' </sys/kernel/debug/kheaders/stats)"
+}
+
 # The same module source built twice at once would clash; one copy each.
 build_module() {
 	rm -rf "$2" && cp -r "$repo/tests/modules/kh_hello" "$2" &&
@@ -60,6 +65,7 @@ step modprobe modprobe kheaders
 grep -qw kheaders /proc/filesystems
 echo "KH-STEP registered rc=$?"
 mkdir -p $mnt $mnt-2 $ref /tmp/khbad
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 t0=$(now)
 step extract-ref tar -xf /proc/kheaders.tar.xz -C $ref
 echo "KH-TIME extract $t0 $(now)"
@@ -72,14 +78,17 @@ step mount mount -t kheaders none $mnt
 t1=$(now)
 echo "KH-TIME mount $t0 $t1"
 mem after-mount
+stats after-mount
 grep " $mnt " /proc/mounts | sed 's/^/KH-MOUNTS /'
 
-# Every file once, cold: each chunk decoded as the files in it are read.
+# Every file once, cold, one reader: each chunk decoded once, when the
+# first file in it is read; that decode fills the other files' pages.
 t0=$(now)
 find $mnt -type f -print0 | xargs -0 cat >/dev/null
 echo "KH-STEP cat-all rc=$?"
 t1=$(now)
 echo "KH-TIME cat-all $t0 $t1"
+stats cat-all-cold
 mem after-cat-all
 slab_growth /tmp/slab-before after-cat-all
 t0=$(now)
@@ -171,6 +180,7 @@ while [ $i -lt 8 ]; do
 	i=$((i + 1))
 done
 echo "KH-FS-READERS $good/8 $(wc -l </tmp/sums-ref) files"
+stats readers-cold
 
 if [ "$light" = 0 ]; then
 	# Module build time, from the mount against from the extracted copy
@@ -190,6 +200,7 @@ if [ "$light" = 0 ]; then
 	t0=$(now)
 	build_module $mnt /tmp/hello-mnt
 	echo "KH-TIME build-mnt-cold $t0 $(now) rc=$?"
+	stats build-mnt-cold
 fi
 
 mem before-umount

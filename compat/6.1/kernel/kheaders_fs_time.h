@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Inode timestamps for the kheaders filesystem, Linux 6.1 (to 6.5), where
- * they are plain inode fields.  See kernel/kheaders_fs_time.h.
+ * they are plain inode fields.
  */
 #ifndef _KERNEL_KHEADERS_FS_TIME_H
 #define _KERNEL_KHEADERS_FS_TIME_H
