@@ -230,10 +230,22 @@ static int kh_vli(const u8 *p, size_t end, size_t *pos, u64 *val)
 	return -EUCLEAN;
 }
 
-static const u8 kh_xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+/*
+ * An xz stream's header and footer, 12 bytes each (xz-file-format.txt):
+ *   header: magic[6], flags[2], CRC32 of the flags;
+ *   footer: CRC32 of the next 6 bytes, backward size, flags[2], "YZ".
+ * The flags are a zero byte and the check type.
+ */
+#define KH_XZ_HDR		12
+#define KH_XZ_HEAD_FLAGS	6
+#define KH_XZ_HEAD_CRC		8
+#define KH_XZ_FOOT_CRC		0
+#define KH_XZ_FOOT_BACKWARD	4
+#define KH_XZ_FOOT_FLAGS	8
+#define KH_XZ_FOOT_MAGIC	10
+#define KH_XZ_CRC32		0x01	/* the check type we accept */
 
-#define KH_XZ_HDR	12	/* stream header and footer size */
-#define KH_XZ_CRC32	0x01	/* the check type we accept */
+static const u8 kh_xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
 /*
  * Parse the last stream of ar[0, end): footer, index (one block only),
@@ -249,11 +261,13 @@ static int kh_xz_stream(const u8 *ar, size_t end, size_t *start, u64 *u_len)
 
 	if (end < 2 * KH_XZ_HDR)
 		return -EUCLEAN;
-	if (f[10] != 'Y' || f[11] != 'Z' || f[8] || f[9] != KH_XZ_CRC32 ||
-	    kh_crc32(f + 4, 6) != kh_le32(f))
+	if (memcmp(f + KH_XZ_FOOT_MAGIC, "YZ", 2) ||
+	    f[KH_XZ_FOOT_FLAGS] || f[KH_XZ_FOOT_FLAGS + 1] != KH_XZ_CRC32 ||
+	    kh_crc32(f + KH_XZ_FOOT_BACKWARD, 6) != kh_le32(f + KH_XZ_FOOT_CRC))
 		return -EUCLEAN;
 
-	back = ((u64)kh_le32(f + 4) + 1) * 4;
+	/* The backward size counts the index in 4-byte units, minus one. */
+	back = ((u64)kh_le32(f + KH_XZ_FOOT_BACKWARD) + 1) * 4;
 	if (back > end - 2 * KH_XZ_HDR)
 		return -EUCLEAN;
 	ix_end = end - KH_XZ_HDR;
@@ -283,8 +297,9 @@ static int kh_xz_stream(const u8 *ar, size_t end, size_t *start, u64 *u_len)
 	*start = ix - blocks - KH_XZ_HDR;
 
 	h = ar + *start;
-	if (memcmp(h, kh_xz_magic, sizeof(kh_xz_magic)) || h[6] || h[7] != f[9] ||
-	    kh_crc32(h + 6, 2) != kh_le32(h + 8))
+	if (memcmp(h, kh_xz_magic, sizeof(kh_xz_magic)) ||
+	    memcmp(h + KH_XZ_HEAD_FLAGS, f + KH_XZ_FOOT_FLAGS, 2) ||
+	    kh_crc32(h + KH_XZ_HEAD_FLAGS, 2) != kh_le32(h + KH_XZ_HEAD_CRC))
 		return -EUCLEAN;
 	return 0;
 }
@@ -348,4 +363,35 @@ u32 kh_chunk_find(const struct kh_chunk *chunks, u32 nchunks, u32 off)
 			hi = mid;
 	}
 	return lo;
+}
+
+/*
+ * Read tar bytes [@off, @off + @len) through @ops, one piece per chunk.
+ * 0, or -EIO when a chunk does not decode or the range is not in the tar.
+ */
+int kh_read_tar(const struct kh_chunk *chunks, u32 nchunks, u32 off,
+		size_t len, const struct kh_read_ops *ops, void *ctx)
+{
+	const struct kh_chunk *ch;
+	size_t done = 0, n;
+	const u8 *buf;
+	u32 at;
+
+	while (done < len) {
+		ch = &chunks[kh_chunk_find(chunks, nchunks, off)];
+		at = off - ch->u_off;
+		if (off < ch->u_off || at >= ch->u_len)
+			return -EIO;
+		n = ch->u_len - at;
+		if (n > len - done)
+			n = len - done;
+		buf = ops->get(ctx, ch - chunks);
+		if (!buf)
+			return -EIO;
+		ops->copy(ctx, done, buf + at, n);
+		ops->put(ctx);
+		done += n;
+		off += n;
+	}
+	return 0;
 }

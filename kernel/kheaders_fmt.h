@@ -15,13 +15,15 @@
  * directory are consecutive entries sorted by name, so lookup is a
  * binary search and readdir a walk.
  *
- * This file and kheaders_fmt.c are plain C that also builds in userspace,
- * where the parsers can be unit-tested and fuzzed.  Every value
+ * This file and kheaders_fmt.c are plain C that also builds in userspace:
+ * kheaders_mkindex writes the index with these structures, and the
+ * parsers can be unit-tested and fuzzed.  Every value
  * read from the archive or the index is checked before it is used.
  */
 #ifndef _KERNEL_KHEADERS_FMT_H
 #define _KERNEL_KHEADERS_FMT_H
 
+#include <linux/build_bug.h>
 #include <linux/types.h>
 
 #define KH_INDEX_MAGIC		0x5849484bU	/* "KHIX" */
@@ -51,6 +53,8 @@ struct kh_index_hdr {
 	__le32 reserved;
 };
 
+static_assert(sizeof(struct kh_index_hdr) == 40);
+
 /*
  * Directories: first and count give the children.  Regular files: data
  * is the offset of the contents in the tar, size their length.
@@ -67,6 +71,8 @@ struct kh_index_ent {
 	__le32 first;
 	__le32 count;
 };
+
+static_assert(sizeof(struct kh_index_ent) == 28);
 
 /* A parsed, checked index; points into the caller's buffer. */
 struct kh_index {
@@ -108,5 +114,19 @@ int kh_index_lookup(const struct kh_index *ix, u32 dir, const char *name,
 int kh_chunks_parse(const u8 *ar, size_t len, struct kh_chunk *chunks,
 		    u32 nchunks, u32 tar_size);
 u32 kh_chunk_find(const struct kh_chunk *chunks, u32 nchunks, u32 off);
+
+/*
+ * How kh_read_tar() gets at decoded chunks and where the bytes go: get()
+ * returns chunk @c decoded, or NULL; copy() takes @n bytes for offset @at
+ * of the read; put() releases the chunk get() returned.
+ */
+struct kh_read_ops {
+	const u8 *(*get)(void *ctx, u32 c);
+	void (*copy)(void *ctx, size_t at, const u8 *src, size_t n);
+	void (*put)(void *ctx);
+};
+
+int kh_read_tar(const struct kh_chunk *chunks, u32 nchunks, u32 off,
+		size_t len, const struct kh_read_ops *ops, void *ctx);
 
 #endif /* _KERNEL_KHEADERS_FMT_H */

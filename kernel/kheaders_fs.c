@@ -21,6 +21,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs_context.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
@@ -67,6 +69,8 @@ struct kh_fs {
 	/* Statistics, in debugfs: how often a chunk was decoded. */
 	atomic_long_t decodes;
 	atomic_long_t pages_filled;
+	atomic64_t decode_ns;	/* time in the xz decoder */
+	atomic64_t fill_ns;	/* time handing decoded pages to others */
 	unsigned long *decoded;	/* chunks decoded at least once */
 	struct dentry *debugfs;
 };
@@ -152,9 +156,13 @@ static int kh_decode(struct kh_fs *fs, struct kh_slot *s, u32 c)
 	};
 	enum xz_ret ret;
 	u32 lo = 0, hi = fs->nfiles, mid;
+	u64 t0, t1;
 
 	lockdep_assert_held(&s->lock);
+	t0 = ktime_get_ns();
 	ret = xz_dec_run(s->xz, &b);
+	t1 = ktime_get_ns();
+	atomic64_add(t1 - t0, &fs->decode_ns);
 	if (ret != XZ_STREAM_END || b.out_pos != ch->u_len ||
 	    b.in_pos != ch->c_len) {
 		pr_err_ratelimited("chunk %u (archive offset %u) does not decode: xz error %d\n",
@@ -180,6 +188,7 @@ static int kh_decode(struct kh_fs *fs, struct kh_slot *s, u32 c)
 			break;
 		kh_fill_file(fs, fs->by_data[lo], s->buf, c);
 	}
+	atomic64_add(ktime_get_ns() - t1, &fs->fill_ns);
 	return 0;
 }
 
@@ -252,35 +261,60 @@ static struct kh_slot *kh_slot_get(struct kh_fs *fs, u32 c)
 	return s;
 }
 
+/* kh_read_tar() into a folio, through the chunk slots. */
+struct kh_folio_read {
+	struct kh_fs *fs;
+	struct kh_slot *slot;
+	struct folio *folio;
+};
+
+static const u8 *kh_folio_get(void *ctx, u32 c)
+{
+	struct kh_folio_read *r = ctx;
+
+	r->slot = kh_slot_get(r->fs, c);
+	return r->slot ? r->slot->buf : NULL;
+}
+
+/* The folio is mapped only for the copy, never across a decode. */
+static void kh_folio_copy(void *ctx, size_t at, const u8 *src, size_t n)
+{
+	struct kh_folio_read *r = ctx;
+	/* Large folios are not enabled, so this is one page. */
+	u8 *dst = kmap_local_folio(r->folio, at);
+
+	memcpy(dst, src, n);
+	kunmap_local(dst);
+}
+
+static void kh_folio_put(void *ctx)
+{
+	struct kh_folio_read *r = ctx;
+
+	kh_slot_put(r->fs, r->slot);
+}
+
+static const struct kh_read_ops kh_folio_ops = {
+	.get	= kh_folio_get,
+	.copy	= kh_folio_copy,
+	.put	= kh_folio_put,
+};
+
 /* Fill @folio of the file at entry @e, zeroing what lies past its end. */
 static int kh_read_into(struct kh_fs *fs, const struct kh_entry *e,
 			struct folio *folio)
 {
-	size_t size = folio_size(folio), len = 0, done = 0, n;
+	struct kh_folio_read r = { .fs = fs, .folio = folio };
+	size_t size = folio_size(folio), len = 0;
 	loff_t pos = folio_pos(folio);
-	const struct kh_chunk *ch;
-	struct kh_slot *s;
-	u32 off, c;
-	u8 *dst;
+	int err;
 
 	if (pos < e->size)
 		len = min_t(size_t, size, e->size - pos);
-	off = e->data + pos;
-	while (done < len) {
-		c = kh_chunk_find(fs->chunks, fs->ix.nchunks, off);
-		ch = &fs->chunks[c];
-		s = kh_slot_get(fs, c);
-		if (!s)
-			return -EIO;
-		n = min_t(size_t, len - done, ch->u_off + ch->u_len - off);
-		/* Large folios are not enabled, so this is one page. */
-		dst = kmap_local_folio(folio, done);
-		memcpy(dst, s->buf + (off - ch->u_off), n);
-		kunmap_local(dst);
-		kh_slot_put(fs, s);
-		done += n;
-		off += n;
-	}
+	err = kh_read_tar(fs->chunks, fs->ix.nchunks, e->data + pos, len,
+			  &kh_folio_ops, &r);
+	if (err)
+		return err;
 	folio_zero_segment(folio, len, size);
 	return 0;
 }
@@ -429,6 +463,10 @@ static int kh_stats_show(struct seq_file *m, void *v)
 		   bitmap_weight(fs->decoded, fs->ix.nchunks));
 	seq_printf(m, "pages_filled %ld\n",
 		   atomic_long_read(&fs->pages_filled));
+	seq_printf(m, "decode_us %llu\n",
+		   div_u64(atomic64_read(&fs->decode_ns), NSEC_PER_USEC));
+	seq_printf(m, "fill_us %llu\n",
+		   div_u64(atomic64_read(&fs->fill_ns), NSEC_PER_USEC));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kh_stats);

@@ -15,21 +15,14 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The kernel's names, for the index fields; unsigned int is 32 bits here. */
-typedef unsigned int u32;
-typedef unsigned long long u64;
-typedef long long s64;
+#include <linux/types.h>
 
-#define KH_INDEX_MAGIC		0x5849484bU
-#define KH_INDEX_VERSION	1U
-#define KH_CHUNK_MAX		(256U * 1024)
-#define KH_CHUNK_ALIGN		(64U * 1024)
-#define KH_HDR_WORDS		10
-#define KH_ENT_SIZE		28
+#include "kheaders_fmt.h"
 
 #define BLK 512
 
@@ -329,12 +322,32 @@ static void put32(unsigned char *p, u32 v)
 	p[3] = v >> 24;
 }
 
+/* Little-endian whatever the build machine is. */
+static __le32 le32(u32 v)
+{
+	__le32 r;
+
+	put32((unsigned char *)&r, v);
+	return r;
+}
+
+static __le16 le16(u32 v)
+{
+	unsigned char b[2] = { v, v >> 8 };
+	__le16 r;
+
+	memcpy(&r, b, sizeof(r));
+	return r;
+}
+
 static void write_index(const char *file, u32 nchunks)
 {
 	u32 *order = xrealloc(NULL, nm * sizeof(*order));
-	unsigned char *ents, *names = NULL, hdr[KH_HDR_WORDS * 4];
+	struct kh_index_ent *ents;
+	struct kh_index_hdr hdr;
+	char *names = NULL;
 	u32 head = 0, tail = 1, i, k, names_size = 0;
-	size_t body_len;
+	size_t ents_len, body_len;
 	unsigned char *body;
 	FILE *f;
 
@@ -354,10 +367,11 @@ static void write_index(const char *file, u32 nchunks)
 			d->first = 0;
 	}
 
-	ents = xrealloc(NULL, (size_t)nm * KH_ENT_SIZE);
+	ents_len = (size_t)nm * sizeof(*ents);
+	ents = xrealloc(NULL, ents_len);
 	for (i = 0; i < nm; i++) {
 		struct member *x = &m[order[i]];
-		unsigned char *e = ents + (size_t)i * KH_ENT_SIZE;
+		struct kh_index_ent *e = &ents[i];
 		const char *b = i ? base(x->path) : "";
 		size_t bl = strlen(b);
 		u32 type, data = x->data, size = x->size;
@@ -369,56 +383,55 @@ static void write_index(const char *file, u32 nchunks)
 
 		switch (x->type) {
 		case '5':
-			type = 0040000;
+			type = KH_MODE_DIR;
 			data = 0;
 			size = 0;
 			break;
 		case '2':
-			type = 0120000;
+			type = KH_MODE_LNK;
 			data = names_size + bl + 1;
 			size = strlen(x->link);
 			names = xrealloc(names, data + size + 1);
 			memcpy(names + data, x->link, size + 1);
 			break;
 		default:
-			type = 0100000;
+			type = KH_MODE_REG;
 			break;
 		}
 
-		put32(e, i ? m[x->parent].out : 0);
-		put32(e + 4, names_size);
-		e[8] = bl;
-		e[9] = bl >> 8;
-		e[10] = (type | x->mode);
-		e[11] = (type | x->mode) >> 8;
-		put32(e + 12, size);
-		put32(e + 16, data);
-		put32(e + 20, x->type == '5' ? x->first : 0);
-		put32(e + 24, x->type == '5' ? x->count : 0);
+		e->parent = le32(i ? m[x->parent].out : 0);
+		e->name = le32(names_size);
+		e->name_len = le16(bl);
+		e->mode = le16(type | x->mode);
+		e->size = le32(size);
+		e->data = le32(data);
+		e->first = le32(x->type == '5' ? x->first : 0);
+		e->count = le32(x->type == '5' ? x->count : 0);
 
 		names_size += bl + 1;
 		if (x->type == '2')
 			names_size += size + 1;
 	}
 
-	body_len = (size_t)nm * KH_ENT_SIZE + names_size;
+	body_len = ents_len + names_size;
 	body = xrealloc(NULL, body_len);
-	memcpy(body, ents, (size_t)nm * KH_ENT_SIZE);
-	memcpy(body + (size_t)nm * KH_ENT_SIZE, names, names_size);
+	memcpy(body, ents, ents_len);
+	memcpy(body + ents_len, names, names_size);
 
-	put32(hdr, KH_INDEX_MAGIC);
-	put32(hdr + 4, KH_INDEX_VERSION);
-	put32(hdr + 8, crc32_ieee(0, body, body_len));
-	put32(hdr + 12, nm);
-	put32(hdr + 16, names_size);
-	put32(hdr + 20, tar_len);
-	put32(hdr + 24, nchunks);
-	put32(hdr + 28, (u64)mtime & 0xffffffffU);
-	put32(hdr + 32, (u64)mtime >> 32);
-	put32(hdr + 36, 0);
+	hdr = (struct kh_index_hdr){
+		.magic		= le32(KH_INDEX_MAGIC),
+		.version	= le32(KH_INDEX_VERSION),
+		.crc		= le32(crc32_ieee(0, body, body_len)),
+		.nentries	= le32(nm),
+		.names_size	= le32(names_size),
+		.tar_size	= le32(tar_len),
+		.nchunks	= le32(nchunks),
+		.mtime_lo	= le32((u64)mtime & 0xffffffffU),
+		.mtime_hi	= le32((u64)mtime >> 32),
+	};
 
 	f = fopen(file, "wb");
-	if (!f || fwrite(hdr, sizeof(hdr), 1, f) != 1 ||
+	if (!f || fwrite(&hdr, sizeof(hdr), 1, f) != 1 ||
 	    fwrite(body, body_len, 1, f) != 1 || fclose(f))
 		die("cannot write %s", file);
 	free(order);

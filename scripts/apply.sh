@@ -106,6 +106,15 @@ if ! kh_hook=$overlay/kernel/Makefile.top-hook awk '
 	fail "the top Makefile has no modpost rule in the expected form (or the hook is unreadable)"
 fi
 
+# The admin guide's index lists ours, in its alphabetical place.
+index=$tree/Documentation/admin-guide/index.rst
+if grep -qx '   kheaders' "$index"; then
+	cp "$index" "$tmp/index.rst"
+elif ! awk '{ print } $0 == "   kernel-per-CPU-kthreads" { print "   kheaders"; done = 1 }
+	END { exit !done }' "$index" >"$tmp/index.rst"; then
+	fail "Documentation/admin-guide/index.rst has no 'kernel-per-CPU-kthreads' entry to list kheaders after"
+fi
+
 # Mainline's stamp file is gone; ignore what our rules generate.
 gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
@@ -125,6 +134,10 @@ fi
 	echo "$overlay/kernel/gen_kheaders.sh	kernel/gen_kheaders.sh	755"
 	echo "$overlay/kernel/kheaders_pack.sh	kernel/kheaders_pack.sh	755"
 	echo "$overlay/Documentation/admin-guide/kheaders.rst	Documentation/admin-guide/kheaders.rst	644"
+	for f in procfs-kheaders sysfs-kernel-kheaders debugfs-kheaders; do
+		echo "$overlay/Documentation/ABI/testing/$f	Documentation/ABI/testing/$f	644"
+	done
+	echo "$tmp/index.rst	Documentation/admin-guide/index.rst	644"
 	[ ! -f "$gi" ] || echo "$tmp/gitignore	kernel/.gitignore	644"
 	echo "$tmp/Makefile.new	kernel/Makefile	644"
 	echo "$tmp/TopMakefile	Makefile	644"
@@ -136,7 +149,9 @@ while IFS='	' read -r src dst mode; do
 	[ -r "$src" ] || fail "$src is missing or unreadable"
 	cmp -s "$src" "$tree/$dst" && continue
 	d=$(dirname "$tree/$dst")
-	[ -d "$d" ] || d=$(dirname "$d")
+	while [ ! -d "$d" ]; do
+		d=$(dirname "$d")
+	done
 	if [ ! -d "$d" ] || [ ! -w "$d" ]; then
 		fail "cannot write $tree/$dst (read-only tree?); nothing was changed"
 	fi

@@ -3,13 +3,14 @@
 #
 # The kheaders filesystem's read performance in a 6.12 guest: each
 # workload cold from a fresh mount against cold from a tar -x copy on
-# tmpfs (tests/guest/bench-fs.sh), three runs each, alternating.  Prints
+# tmpfs (tests/guest/bench-fs.sh), four runs each, alternating.  Prints
 # medians, the ratios against the copy with and without its tar -x, and
 # how many chunk decodes each mounted run made against how many chunks it
 # touched.  The kernel is the 6.12 LLVM=1 test build, which has the bpf()
 # syscall and kprobes that bcc needs.
 #
 # usage: scripts/bench-fs.sh [BUILD_DIR]
+#        scripts/bench-fs.sh -s LOG    summarise the console LOG of a run
 
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -17,14 +18,20 @@ set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$KH_REPO/tests/lib.sh"
 
-[ $# -le 1 ] || die "usage: $0 [BUILD_DIR]"
-build=${1:-$(harness_build 6.12 m 1)}
-build=$(realpath "$build")
-grep -qx CONFIG_IKHEADERS_FS=y "$build/.config" || die "$build has no CONFIG_IKHEADERS_FS"
-log=$build/kh-bench-fs.log
-log "running the benchmark in the guest (about 30 minutes under TCG)"
-"$KH_REPO/scripts/run-guest.sh" -t 5400 -m 2048 "$build" "$KH_REPO/tests/guest/bench-fs.sh" "$log" ||
-	die "the guest did not finish; console in $log"
+usage="usage: $0 [BUILD_DIR] | -s LOG"
+if [ "${1:-}" = -s ]; then
+	[ $# -eq 2 ] || die "$usage"
+	log=$2
+else
+	[ $# -le 1 ] || die "$usage"
+	build=${1:-$(harness_build 6.12 m 1)}
+	build=$(realpath "$build")
+	grep -qx CONFIG_IKHEADERS_FS=y "$build/.config" || die "$build has no CONFIG_IKHEADERS_FS"
+	log=$build/kh-bench-fs.log
+	log "running the benchmark in the guest (about 35 minutes under TCG)"
+	"$KH_REPO/scripts/run-guest.sh" -t 5400 -m 2048 "$build" "$KH_REPO/tests/guest/bench-fs.sh" "$log" ||
+		die "the guest did not finish; console in $log"
+fi
 grep -q '^KH-BENCH-DONE' "$log" || die "the benchmark did not finish; console in $log"
 if grep '^KH-BENCH-FAIL' "$log"; then
 	die "a workload failed; console in $log"
@@ -61,7 +68,7 @@ END {
 		m = median(v[w, "mount"]); t = median(v[w, "tmpfs"])
 		x = median(v[w, "tar"]); b = median(both[w])
 		printf "%-9s %8.2f %8.2f %8.2f %8.2f %12.2f %10.2f %s\n", w, m, t, x, b,
-			b > 0 ? m / b : 0, t > 0 ? m / t : 0, dec[w]
+			(b > 0 ? m / b : 0), (t > 0 ? m / t : 0), dec[w]
 	}
 	print "(seconds, median of each side'"'"'s runs; tar+tmpfs is the median of the per-run sums)"
 }' "$log"

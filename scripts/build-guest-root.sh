@@ -40,8 +40,12 @@ rm -rf "$root" "$root.new"
 mkdir -p "$(dirname "$root")"
 mmdebstrap --quiet --variant=extract --architectures="$arch" \
 	--include="$(echo "$pkgs" | tr -s ' \n' ',,' | sed 's/,$//')" \
-	bookworm "$root.new" http://deb.debian.org/debian >&2 ||
-	die "mmdebstrap failed to make the $arch root (apt-get update? network?)"
+	bookworm "$root.new" http://deb.debian.org/debian >&2 &
+pid=$!
+# It unpacks to about 640 MB.
+unpacked() { du -sm "$root.new" | cut -f1; }
+watch_progress "$pid" "making the $arch root" unpacked 640 MB
+wait "$pid" || die "mmdebstrap failed to make the $arch root (apt-get update? network?)"
 
 # What maintainer scripts would have made: the awk alternative, and the
 # mount points the guest's /init uses.

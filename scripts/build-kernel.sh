@@ -73,8 +73,14 @@ fi
 
 log "building $name (Linux $ver, $KH_JOBS jobs)"
 start=$(date +%s)
-"${kmake[@]}" "${image##*/}" modules >"$out/.kh-build.log" 2>&1 ||
+"${kmake[@]}" "${image##*/}" modules >"$out/.kh-build.log" 2>&1 &
+pid=$!
+# Objects compiled so far, against how many this kernel had last time.
+compiled() { grep -cE '^  (CC|AS)( \[M\])? ' "$out/.kh-build.log"; }
+watch_progress "$pid" "building $name" compiled "$(cat "$out/.kh-objects" 2>/dev/null)" objects compiled
+wait "$pid" ||
 	{ tail -n 40 "$out/.kh-build.log" >&2; die "kernel build failed; log: $out/.kh-build.log"; }
+find "$out" -name '*.o' ! -path "$out/modroot/*" | wc -l >"$out/.kh-objects"
 rm -rf "$out/modroot"
 "${kmake[@]}" -s INSTALL_MOD_PATH="$out/modroot" modules_install >/dev/null
 log "built $name in $(($(date +%s) - start)) s: $(cat "$out/include/config/kernel.release")"

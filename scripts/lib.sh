@@ -8,6 +8,37 @@ KH_JOBS=${KH_JOBS:-$(nproc)}
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# watch_progress PID WHAT COUNT [TOTAL [UNIT]]: while PID runs, report
+# "WHAT: N [of ~TOTAL] UNIT, M:SS elapsed [, ~M min left]", N being what
+# the command COUNT prints.  On a terminal the line is redrawn every two
+# seconds; otherwise a line is logged every minute.  Interrupted, it stops
+# PID too (a background job does not get the terminal's SIGINT).
+watch_progress() {
+	local pid=$1 what=$2 count=$3 total=${4:-} unit=${5:-} start=$SECONDS
+	local n el line last=0 tty=0
+	[ -t 2 ] && tty=1
+	# shellcheck disable=SC2064 # this PID, now
+	trap "kill $pid 2>/dev/null; exit 130" INT TERM HUP
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		el=$((SECONDS - start))
+		[ "$tty" = 1 ] || [ $((el - last)) -ge 60 ] || continue
+		n=$($count 2>/dev/null) || n=0
+		line="$what: $n${total:+ of ~$total}${unit:+ $unit}, $((el / 60)):$(printf %02d $((el % 60))) elapsed"
+		if [ -n "$total" ] && [ "${n:-0}" -gt 0 ] && [ "$n" -lt "$total" ]; then
+			line="$line, ~$(((el * (total - n) / n + 59) / 60)) min left"
+		fi
+		if [ "$tty" = 1 ]; then
+			printf '\r==> %s\033[K' "$line" >&2
+		else
+			log "$line"
+			last=$el
+		fi
+	done
+	[ "$tty" = 0 ] || printf '\r\033[K' >&2
+	trap - INT TERM HUP
+}
+
 need_tools() {
 	local t missing=
 	for t in "$@"; do

@@ -109,7 +109,16 @@ timeout --kill-after=10 "$timeout" "$qemu" \
 	"${machine[@]}" -accel tcg,thread=multi -smp 2 -m "$mem" \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$image" -initrd "$initrd" -append "$cmdline" "${shares[@]}" \
-	</dev/null >"$log" 2>&1 || rc=$?
+	</dev/null >"$log" 2>&1 &
+pid=$!
+# The guest scripts print a KH-STEP line for each step; show the count
+# and the step now running.
+steps() {
+	printf '%s (now: %s)' "$(grep -ac '^KH-STEP ' "$log")" \
+		"$(grep -a '^KH-RUN ' "$log" | tail -n 1 | cut -d' ' -f2 | tr -d ':\r')"
+}
+watch_progress "$pid" "guest ${script##*/} (timeout ${timeout} s)" steps "" "steps done"
+wait "$pid" || rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 log "guest ran for ${elapsed%.*} s (qemu exit $rc), console log: $log"
 

@@ -23,21 +23,25 @@ check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$
 for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
 	kernel/kheaders_pack.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
 	kernel/kheaders_fs.c kernel/kheaders_fs_time.h \
-	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst; do
+	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst \
+	Documentation/ABI/testing/procfs-kheaders Documentation/ABI/testing/sysfs-kernel-kheaders \
+	Documentation/ABI/testing/debugfs-kheaders; do
 	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
 done
+check "the admin guide's index lists kheaders once" \
+	test "$(grep -cx '   kheaders' "$t/Documentation/admin-guide/index.rst")" = 1
 # stands_alone TREE: what apply.sh put in TREE never mentions this
 # repository's scripts, tests or compat directories.
 stands_alone() {
 	local f hits
 	hits=$(cd "$1" && {
 		for f in kernel/kheaders* kernel/gen_kheaders.sh kernel/Kconfig.kheaders \
-			Documentation/admin-guide/kheaders.rst; do
+			Documentation/admin-guide/kheaders.rst Documentation/ABI/testing/*kheaders; do
 			sed "s|^|$f: |" "$f"
 		done
 		sed -n '/^# >>> kheaders/,/^# <<< kheaders/s|^|spliced: |p' Makefile kernel/Makefile
 	} | grep -E 'apply\.sh|overlay|tests/|compat/|scripts/kheaders-install')
-	[ -z "$hits" ] || { echo "$hits" | sed 's/^/  /'; return 1; }
+	[ -z "$hits" ] || { printf '  %s\n' "${hits//$'\n'/$'\n'  }"; return 1; }
 }
 check "the files it installs stand alone (no mention of this repository)" stands_alone "$t"
 check "exactly one 'config IKHEADERS', in kernel/Kconfig.kheaders" \
@@ -86,7 +90,8 @@ check "refuses an init/Kconfig it does not know, saying so" grep -q "init/Kconfi
 mini_tree() {
 	rm -rf "$1"
 	mkdir -p "$1/init" "$1/kernel" "$1/scripts" "$1/Documentation/admin-guide"
-	for f in Makefile init/Kconfig kernel/Makefile kernel/.gitignore scripts/module.lds.S; do
+	for f in Makefile init/Kconfig kernel/Makefile kernel/.gitignore scripts/module.lds.S \
+		Documentation/admin-guide/index.rst; do
 		cp "$pristine/$f" "$1/$f"
 	done
 }
@@ -106,6 +111,9 @@ m=$work/mini
 mini_tree "$m"
 sed -i 's/call cmd,genikh/call if_changed,genikh/' "$m/kernel/Makefile"
 refused "mainline's recipe in another form" "recipe, or an earlier splice, does not end" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+sed -i '/^   kernel-per-CPU-kthreads$/d' "$m/Documentation/admin-guide/index.rst"
+refused "an admin-guide index without the entry ours follows" "no 'kernel-per-CPU-kthreads' entry" "$KH_REPO/scripts/apply.sh" "$m"
 mini_tree "$m"
 echo '# kheaders: a local note' >>"$m/kernel/Makefile"
 refused "a local line naming kheaders in kernel/Makefile" "rules this script does not know" "$KH_REPO/scripts/apply.sh" "$m"

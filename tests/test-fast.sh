@@ -271,7 +271,7 @@ check "a GCC plugin keeps plugin_init" \
 # every input, and the filesystem's chunked archive is still written.
 odd=$work/"o d#d\$&|:\\q\"u'o"
 make_tree "$odd"
-gcc -O2 -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
+gcc -O2 -I"$KH_REPO/tests/fmt/include" -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
 gen "$odd" -- -x kernel/kheaders_index.bin -k "$work/mkindex" >/dev/null 2>&1 || bad "generator runs in a tree whose path has blanks, quotes and make's specials"
 check "odd path: the chunked archive holds the headers" \
 	bash -c "tar -tf \"\$1\" | grep -qx ./include/linux/a.h" _ "$odd/obj/kernel/kheaders_data.tar.xz"

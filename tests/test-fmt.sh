@@ -31,7 +31,7 @@ if ! echo '#include <lzma.h>
 	exit
 fi
 check "kheaders_mkindex builds without warnings" \
-	gcc -O2 -Wall -Wextra -Werror -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
+	gcc -O2 -Wall -Wextra -Werror -I"$fmt/include" -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
 for p in khfmt test_corrupt; do
 	check "tests/fmt/$p builds with ASan and UBSan, without warnings" \
 		gcc "${san[@]}" -I"$fmt/include" -o "$work/$p" "$fmt/$p.c" "${parsers[@]}" -llzma -lz

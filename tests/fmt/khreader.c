@@ -61,27 +61,46 @@ static int khr_chunk(struct khr *r, u32 c)
 	return 0;
 }
 
+/* kh_read_tar(), the kernel's copy loop, into a buffer. */
+struct khr_read {
+	struct khr *r;
+	u8 *dst;
+};
+
+static const u8 *khr_get(void *ctx, u32 c)
+{
+	struct khr_read *rd = ctx;
+
+	return khr_chunk(rd->r, c) ? NULL : rd->r->buf;
+}
+
+static void khr_copy(void *ctx, size_t at, const u8 *src, size_t n)
+{
+	struct khr_read *rd = ctx;
+
+	memcpy(rd->dst + at, src, n);
+}
+
+static void khr_put(void *ctx)
+{
+	(void)ctx;	/* the one buffer stays */
+}
+
+static const struct kh_read_ops khr_ops = {
+	.get	= khr_get,
+	.copy	= khr_copy,
+	.put	= khr_put,
+};
+
 int khr_read(struct khr *r, u32 i, u32 pos, u8 *dst, size_t len)
 {
+	struct khr_read rd = { .r = r, .dst = dst };
 	struct kh_entry e;
-	u32 off, c, n;
 
 	kh_index_entry(&r->ix, i, &e);
 	if ((e.mode & KH_MODE_TYPE) != KH_MODE_REG || pos > e.size ||
 	    len > e.size - pos)
 		return -EINVAL;
-	off = e.data + pos;
-	while (len) {
-		c = kh_chunk_find(r->chunks, r->ix.nchunks, off);
-		if (khr_chunk(r, c))
-			return -EIO;
-		n = r->chunks[c].u_off + r->chunks[c].u_len - off;
-		if (n > len)
-			n = len;
-		memcpy(dst, r->buf + (off - r->chunks[c].u_off), n);
-		dst += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
+	return kh_read_tar(r->chunks, r->ix.nchunks, e.data + pos, len,
+			   &khr_ops, &rd);
 }

@@ -15,6 +15,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,15 +138,19 @@ static void walk(struct khr *r)
 	free(order);
 }
 
+/* The header's CRC of the rest, as the index's format defines it. */
+#define KH_CRC_AT	offsetof(struct kh_index_hdr, crc)
+#define KH_CRC_END	(KH_CRC_AT + sizeof(((struct kh_index_hdr *)0)->crc))
+
 static void fix_crc(u8 *ix, size_t len)
 {
 	u32 c = crc32(0, ix + sizeof(struct kh_index_hdr),
 		      len - sizeof(struct kh_index_hdr));
 
-	ix[8] = c;
-	ix[9] = c >> 8;
-	ix[10] = c >> 16;
-	ix[11] = c >> 24;
+	ix[KH_CRC_AT] = c;
+	ix[KH_CRC_AT + 1] = c >> 8;
+	ix[KH_CRC_AT + 2] = c >> 16;
+	ix[KH_CRC_AT + 3] = c >> 24;
 }
 
 int main(int argc, char **argv)
@@ -214,7 +219,8 @@ int main(int argc, char **argv)
 
 				memcpy(copy, ix, ix_len);
 				copy[p] ^= masks[i];
-				if (p >= 12)	/* the header's CRC field stays wrong */
+				/* A flipped CRC field stays wrong. */
+				if (p < KH_CRC_AT || p >= KH_CRC_END)
 					fix_crc(copy, ix_len);
 				tried++;
 				if (khr_open(&m, ar, ar_len, copy, ix_len)) {

@@ -3,10 +3,12 @@
 #
 # The kheaders filesystem against an unpacked copy on tmpfs, in the guest
 # (scripts/bench-fs.sh boots it and summarises).  Every workload runs cold
-# on both, alternating, three times: the mount is fresh (new superblock,
+# on both, alternating: the mount is fresh (new superblock,
 # decode counters at zero) and the copy is unpacked again after caches are
-# dropped, its tar -x timed apart.  Prints one line per run:
-#   KH-BENCH WORKLOAD RUN mount=S decodes=N chunks=N
+# dropped, its tar -x timed apart.  Four runs, so that each side goes
+# first as often (the second of a pair tends to be faster).  Prints one
+# line per run:
+#   KH-BENCH WORKLOAD RUN mount=S decodes=N chunks=N decode_us=N fill_us=N
 #   KH-BENCH WORKLOAD RUN tar=S tmpfs=S
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,7 +16,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/lib.sh"
 mnt=/tmp/khfs
 ref=/tmp/khref
-runs=3
+runs=4
 rel=$(uname -r)
 
 drop_caches() {
@@ -58,7 +60,8 @@ on_mount() {
 	t0=$(now)
 	"$1" $mnt || echo "KH-BENCH-FAIL $1 mount"
 	t1=$(now)
-	echo "KH-BENCH $1 $2 mount=$(secs "$t0" "$t1") decodes=$(stat_of decodes) chunks=$(stat_of chunks_decoded)"
+	echo "KH-BENCH $1 $2 mount=$(secs "$t0" "$t1") decodes=$(stat_of decodes) chunks=$(stat_of chunks_decoded)" \
+		"decode_us=$(stat_of decode_us) fill_us=$(stat_of fill_us)"
 	umount $mnt
 }
 
