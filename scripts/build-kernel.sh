@@ -77,7 +77,7 @@ start=$(date +%s)
 pid=$!
 # Objects compiled so far, against how many this kernel had last time.
 compiled() { grep -cE '^  (CC|AS)( \[M\])? ' "$out/.kh-build.log"; }
-watch_progress "$pid" "building $name" compiled "$(cat "$out/.kh-objects" 2>/dev/null)" objects compiled
+watch_progress "$pid" "building $name" compiled "$(cat "$out/.kh-objects" 2>/dev/null)" "objects compiled"
 wait "$pid" ||
 	{ tail -n 40 "$out/.kh-build.log" >&2; die "kernel build failed; log: $out/.kh-build.log"; }
 find "$out" -name '*.o' ! -path "$out/modroot/*" | wc -l >"$out/.kh-objects"

@@ -114,10 +114,10 @@ pid=$!
 # The guest scripts print a KH-STEP line for each step; show the count
 # and the step now running.
 steps() {
-	printf '%s (now: %s)' "$(grep -ac '^KH-STEP ' "$log")" \
+	printf '%s steps done, now %s' "$(grep -ac '^KH-STEP ' "$log")" \
 		"$(grep -a '^KH-RUN ' "$log" | tail -n 1 | cut -d' ' -f2 | tr -d ':\r')"
 }
-watch_progress "$pid" "guest ${script##*/} (timeout ${timeout} s)" steps "" "steps done"
+watch_progress "$pid" "guest ${script##*/} (timeout ${timeout} s)" steps
 wait "$pid" || rc=$?
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 log "guest ran for ${elapsed%.*} s (qemu exit $rc), console log: $log"

@@ -1,6 +1,10 @@
 # shellcheck shell=bash
-# Shared by the test scripts: pass/fail bookkeeping and the closing line.
-# A test script sources this, calls ok/bad/check, and ends with summary.
+# Shared by the test scripts: results in TAP, as kselftest's
+# ktap_helpers.sh prints them ("ok N name", "not ok N name", "ok N name #
+# SKIP"), the plan and totals at the end, and the closing line.  A test
+# script sources this, calls ok/bad/skip/check, and ends with summary.
+# Any TAP harness reads one suite's output, e.g.
+#   prove --exec bash tests/test-fast.sh
 
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -8,10 +12,18 @@
 KH_PASSED=0
 KH_FAILED=0
 KH_SKIPPED=0
+KH_NUM=0
 
-ok() { KH_PASSED=$((KH_PASSED + 1)); printf 'PASS %s\n' "$*"; }
-bad() { KH_FAILED=$((KH_FAILED + 1)); printf 'FAIL %s\n' "$*"; }
-skip() { KH_SKIPPED=$((KH_SKIPPED + 1)); printf 'SKIP %s\n' "$*"; }
+# result STATUS NAME [DIRECTIVE]: one numbered result line; the first one
+# is preceded by the version line.
+result() {
+	[ "$KH_NUM" -gt 0 ] || printf 'TAP version 13\n'
+	KH_NUM=$((KH_NUM + 1))
+	printf '%s %d %s%s\n' "$1" "$KH_NUM" "${2//#/\\#}" "${3:+ # $3}"
+}
+ok() { KH_PASSED=$((KH_PASSED + 1)); result ok "$*"; }
+bad() { KH_FAILED=$((KH_FAILED + 1)); result "not ok" "$*"; }
+skip() { KH_SKIPPED=$((KH_SKIPPED + 1)); result ok "$*" SKIP; }
 
 # check NAME CMD...: pass when CMD exits 0.
 check() {
@@ -20,9 +32,13 @@ check() {
 	if "$@"; then ok "$name"; else bad "$name"; fi
 }
 
-# summary: the closing line (left to tests/run.sh when it runs us);
-# exit status 1 when anything failed.
+# summary: the plan and totals, and the closing line (left to
+# tests/run.sh when it runs us); exit status 1 when anything failed.
 summary() {
+	[ "$KH_NUM" -gt 0 ] || printf 'TAP version 13\n'
+	printf '1..%d\n' "$KH_NUM"
+	printf '# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n' \
+		"$KH_PASSED" "$KH_FAILED" "$KH_SKIPPED"
 	[ -n "${KH_UNDER_RUNNER:-}" ] ||
 		printf '%d passed, %d failed, %d skipped\n' "$KH_PASSED" "$KH_FAILED" "$KH_SKIPPED"
 	[ "$KH_FAILED" -eq 0 ]

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Run the test tiers and print one closing line for all of them.
+# Run the test tiers and print one closing line for all of them.  Each
+# suite prints TAP (tests/lib.sh); this counts its results.
 #   tests/run.sh          fast tier, then the full tier (kernel builds, QEMU)
 #   tests/run.sh --fast   fast tier only (seconds)
 
@@ -26,11 +27,12 @@ for s in "${suites[@]}"; do
 	# shellcheck disable=SC2086 # the suite name carries its options
 	KH_UNDER_RUNNER=1 "$here"/$s 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	p=$(grep -c '^PASS ' "$out")
-	f=$(grep -c '^FAIL ' "$out")
-	k=$(grep -c '^SKIP ' "$out")
+	# The suite's TAP results (see tests/lib.sh).
+	k=$(grep -cE '^ok [0-9]+ .* # SKIP$' "$out")
+	p=$(($(grep -cE '^ok [0-9]+ ' "$out") - k))
+	f=$(grep -cE '^not ok [0-9]+ ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "FAIL tests/$s exited $rc without reporting a failure"
+		echo "not ok - tests/$s exited $rc without reporting a failure"
 		f=1
 	fi
 	rm -f "$out"
