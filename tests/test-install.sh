@@ -20,7 +20,7 @@ fi
 if [ -z "${KH_IN_NAMESPACE:-}" ]; then
 	exec env KH_IN_NAMESPACE=1 unshare -m --propagation private "$0" "$@"
 fi
-need_tools tar xz busybox setpriv
+need_tools tar xz busybox
 
 inst=$KH_REPO/scripts/kheaders-install
 work=$(mktemp -d)
