@@ -111,11 +111,12 @@ timeout --kill-after=10 "$timeout" "$qemu" \
 	-kernel "$image" -initrd "$initrd" -append "$cmdline" "${shares[@]}" \
 	</dev/null >"$log" 2>&1 &
 pid=$!
-# The guest scripts print a KH-STEP line for each step; show the count
-# and the step now running.
+# The guest scripts print a KH-STEP line for each step (a benchmark a
+# KH-BENCH line); show the count and the step now running.
 steps() {
-	printf '%s steps done, now %s' "$(grep -ac '^KH-STEP ' "$log")" \
-		"$(grep -a '^KH-RUN ' "$log" | tail -n 1 | cut -d' ' -f2 | tr -d ':\r')"
+	local now
+	now=$(grep -a '^KH-RUN ' "$log" | tail -n 1 | cut -d' ' -f2 | tr -d ':\r')
+	printf '%s steps done%s' "$(grep -acE '^KH-(STEP|BENCH) ' "$log")" "${now:+, now $now}"
 }
 watch_progress "$pid" "guest ${script##*/} (timeout ${timeout} s)" steps
 wait "$pid" || rc=$?
