@@ -89,36 +89,35 @@ static u32 kh_ino_entry(const struct inode *inode)
 static struct inode *kh_iget(struct super_block *sb, u32 i);
 
 /*
- * Put the pages of regular file entry @i that lie wholly in the decoded
- * chunk @c into its page cache.  Pages already there, or locked by a
- * reader (who will copy its own), are left alone; so is a page that
- * straddles two chunks, which its reader assembles.
+ * Put the pages of regular file entry @i (read as @e) that lie wholly in
+ * the decoded chunk @c into its page cache.  Pages already there, or
+ * locked by a reader (who will copy its own), are left alone; so is a
+ * page that straddles two chunks, which its reader assembles.
  */
-static void kh_fill_file(struct kh_fs *fs, u32 i, const u8 *buf, u32 c)
+static void kh_fill_file(struct kh_fs *fs, u32 i, const struct kh_entry *e,
+			 const u8 *buf, u32 c)
 {
 	const struct kh_chunk *ch = &fs->chunks[c];
 	u32 end = ch->u_off + ch->u_len;
 	struct address_space *mapping;
-	struct kh_entry e;
 	struct inode *inode;
 	struct folio *folio;
 	pgoff_t index = 0;
 	u32 pos, n;
 	u8 *dst;
 
-	kh_index_entry(&fs->ix, i, &e);
-	if (e.data < ch->u_off)
-		index = DIV_ROUND_UP(ch->u_off - e.data, PAGE_SIZE);
-	if ((u64)index << PAGE_SHIFT >= e.size)
+	if (e->data < ch->u_off)
+		index = DIV_ROUND_UP(ch->u_off - e->data, PAGE_SIZE);
+	if ((u64)index << PAGE_SHIFT >= e->size)
 		return;
 	inode = kh_iget(fs->sb, i);
 	if (IS_ERR(inode))
 		return;
 	mapping = inode->i_mapping;
-	for (; (u64)index << PAGE_SHIFT < e.size; index++) {
+	for (; (u64)index << PAGE_SHIFT < e->size; index++) {
 		pos = index << PAGE_SHIFT;
-		n = min_t(u32, PAGE_SIZE, e.size - pos);
-		if (e.data + pos + n > end)
+		n = min_t(u32, PAGE_SIZE, e->size - pos);
+		if (e->data + pos + n > end)
 			break;
 		folio = __filemap_get_folio(mapping, index,
 					    FGP_LOCK | FGP_CREAT | FGP_NOWAIT,
@@ -127,7 +126,7 @@ static void kh_fill_file(struct kh_fs *fs, u32 i, const u8 *buf, u32 c)
 			continue;
 		if (!folio_test_uptodate(folio)) {
 			dst = kmap_local_folio(folio, 0);
-			memcpy(dst, buf + (e.data + pos - ch->u_off), n);
+			memcpy(dst, buf + (e->data + pos - ch->u_off), n);
 			memset(dst + n, 0, PAGE_SIZE - n);
 			kunmap_local(dst);
 			folio_mark_uptodate(folio);
@@ -186,7 +185,7 @@ static int kh_decode(struct kh_fs *fs, struct kh_slot *s, u32 c)
 		kh_index_entry(&fs->ix, fs->by_data[lo], &e);
 		if (e.data >= ch->u_off + ch->u_len)
 			break;
-		kh_fill_file(fs, fs->by_data[lo], s->buf, c);
+		kh_fill_file(fs, fs->by_data[lo], &e, s->buf, c);
 	}
 	atomic64_add(ktime_get_ns() - t1, &fs->fill_ns);
 	return 0;
@@ -505,13 +504,10 @@ static int kh_cmp_data(const void *a, const void *b, const void *priv)
 static int kh_files_by_data(struct kh_fs *fs)
 {
 	struct kh_entry e;
-	u32 i, n = 0;
+	u32 i;
 
-	for (i = 0; i < fs->ix.nentries; i++) {
-		kh_index_entry(&fs->ix, i, &e);
-		n += (e.mode & KH_MODE_TYPE) == KH_MODE_REG;
-	}
-	fs->by_data = kvmalloc_array(n, sizeof(*fs->by_data), GFP_KERNEL);
+	fs->by_data = kvmalloc_array(fs->ix.nentries, sizeof(*fs->by_data),
+				     GFP_KERNEL);
 	if (!fs->by_data)
 		return -ENOMEM;
 	for (i = 0; i < fs->ix.nentries; i++) {
@@ -519,8 +515,8 @@ static int kh_files_by_data(struct kh_fs *fs)
 		if ((e.mode & KH_MODE_TYPE) == KH_MODE_REG)
 			fs->by_data[fs->nfiles++] = i;
 	}
-	sort_r(fs->by_data, n, sizeof(*fs->by_data), kh_cmp_data, NULL,
-	       &fs->ix);
+	sort_r(fs->by_data, fs->nfiles, sizeof(*fs->by_data), kh_cmp_data,
+	       NULL, &fs->ix);
 	return 0;
 }
 
