@@ -59,7 +59,7 @@ umask 022
 # Without KBUILD_BUILD_TIMESTAMP every entry gets this fixed date.
 [ -n "$stamp" ] || stamp="2000-01-01 00:00:00 UTC"
 
-for tool in tar xz find sort; do
+for tool in tar "${XZ:-xz}" find sort; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
 done
@@ -154,6 +154,8 @@ cp "${KCONFIG_CONFIG:-.config}" "$stage/root/.config"
 cp "$lds" "$stage/root/scripts/module.lds"
 if [ -s "$symvers" ]; then
 	cp "$symvers" "$stage/root/Module.symvers"
+elif enabled CONFIG_MODULES; then
+	echo "$me: warning: modpost wrote no Module.symvers (vmlinux.o is not built yet): modules built against this archive will not find the kernel's exports; build vmlinux too" >&2
 fi
 
 # The module build's programs: the device runs them, so they must be
@@ -227,9 +229,8 @@ while read -r f; do
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
 done <"$stage/lists/plugins"
 
-# The dependency list: every input file, and the source directories.
-# The module linker script and the stripper have rules of their own in
-# kernel/Makefile, so they are not listed here.  Names are written in
+# The dependency list: every input file, the programs and linker script
+# this run used, and the source directories.  Names are written in
 # make syntax: $ doubled; blank, #, : and | behind a backslash.  make
 # has no escape for % in these lists.  The source tree's path reaches
 # awk through the environment, which leaves it as it is.
@@ -255,10 +256,21 @@ make_list() {
 	}' "$2"
 }
 {
+	echo "$lds"
+	echo "$stripper"
+	[ -z "$mkindex" ] || echo "$mkindex"
+	if [ -n "$kit" ]; then
+		while read -r f; do
+			printf '%s/%s\n' "$kit" "$f"
+		done <"$stage/lists/kit"
+	fi
+} >"$stage/lists/tools"
+{
 	echo "kheaders-deps := \\" &&
 	make_list "$srctree/" "$stage/lists/src" &&
 	make_list "$srctree/" "$stage/lists/srcdirs" &&
 	make_list "" "$stage/lists/obj" &&
+	make_list "" "$stage/lists/tools" &&
 	echo
 } >"$depfile.tmp" || fail "cannot write the dependency list $depfile.tmp"
 

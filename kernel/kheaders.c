@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * kheaders: this kernel's headers and external-module build kit, as one
- * .tar.xz archive made at build time by kernel/gen_kheaders.sh, embedded
- * here and served read-only at /proc/kheaders.tar.xz and
+ * .tar.xz archive made at build time by kernel/gen_kheaders.sh, linked
+ * in from kheaders_data.S and served read-only at /proc/kheaders.tar.xz and
  * /sys/kernel/kheaders.tar.xz.  With CONFIG_IKHEADERS_FS it can also be
- * mounted: see kheaders_fs.c.
+ * mounted: this module registers the filesystem of kheaders_fs.ko
+ * (kheaders_super.c) over its archive.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,52 +21,10 @@
 
 #define KHEADERS_NAME "kheaders.tar.xz"
 
-/*
- * The archive goes into .rodata as it is.  Kbuild passes its path and
- * rebuilds this object whenever the archive changes.
- */
-asm(".pushsection .rodata, \"a\"\n"
-	".global kheaders_archive\n"
-	"kheaders_archive:\n"
-	".incbin \"" KHEADERS_ARCHIVE "\"\n"
-	".global kheaders_archive_end\n"
-	"kheaders_archive_end:\n"
-	".popsection\n");
-
 static size_t kheaders_size(void)
 {
 	return kheaders_archive_end - kheaders_archive;
 }
-
-#ifdef CONFIG_IKHEADERS_FS
-/* The filesystem's index of the archive; its parser wants 4-byte words. */
-asm(".pushsection .rodata, \"a\"\n"
-	".balign 4\n"
-	".global kheaders_index\n"
-	"kheaders_index:\n"
-	".incbin \"" KHEADERS_INDEX "\"\n"
-	".global kheaders_index_end\n"
-	"kheaders_index_end:\n"
-	".popsection\n");
-
-static size_t kheaders_index_size(void)
-{
-	return kheaders_index_end - kheaders_index;
-}
-
-/* One translation unit, one object: kheaders.o is the module. */
-#include "kheaders_fmt.c"
-#include "kheaders_fs.c"
-#else
-static int __init kheaders_fs_init(void)
-{
-	return 0;
-}
-
-static void __exit kheaders_fs_exit(void)
-{
-}
-#endif
 
 /* Refuse writers at open, as sysfs does, even for root. */
 static int kheaders_proc_open(struct inode *inode, struct file *file)
@@ -102,9 +61,17 @@ static struct bin_attribute kheaders_sysfs_attr __ro_after_init = {
 
 static struct proc_dir_entry *kheaders_proc;
 
+static struct kheaders_data kheaders_fs_data __ro_after_init;
+
 static int __init kheaders_init(void)
 {
 	int err;
+
+	/* Kbuild links the archive in last; a build that missed it is broken. */
+	if (!kheaders_size()) {
+		pr_err("this build of the module holds no archive\n");
+		return -ENOENT;
+	}
 
 	if (IS_ENABLED(CONFIG_PROC_FS)) {
 		kheaders_proc = proc_create(KHEADERS_NAME, 0444, NULL,
@@ -121,9 +88,15 @@ static int __init kheaders_init(void)
 			goto out_proc;
 	}
 
-	err = kheaders_fs_init();
-	if (err)
-		goto out_sysfs;
+	if (IS_ENABLED(CONFIG_IKHEADERS_FS)) {
+		kheaders_fs_data.archive = kheaders_archive;
+		kheaders_fs_data.archive_size = kheaders_size();
+		kheaders_fs_data.index = kheaders_index;
+		kheaders_fs_data.index_size = kheaders_index_end - kheaders_index;
+		err = kheaders_fs_register(THIS_MODULE, &kheaders_fs_data);
+		if (err)
+			goto out_sysfs;
+	}
 	return 0;
 
 out_sysfs:
@@ -136,7 +109,7 @@ out_proc:
 
 static void __exit kheaders_exit(void)
 {
-	kheaders_fs_exit();
+	kheaders_fs_unregister();
 	/* Both removals wait for readers already inside a read callback. */
 	if (IS_ENABLED(CONFIG_SYSFS))
 		sysfs_remove_bin_file(kernel_kobj, &kheaders_sysfs_attr);
@@ -147,4 +120,9 @@ module_init(kheaders_init);
 module_exit(kheaders_exit);
 
 MODULE_LICENSE("GPL");
+#ifdef CONFIG_IKHEADERS_FS
+/* "mount -t kheaders" loads us, and with us kheaders_fs.ko. */
+MODULE_ALIAS_FS("kheaders");
+MODULE_IMPORT_NS(KHEADERS);
+#endif
 MODULE_DESCRIPTION("Kernel headers and module build kit as /proc/kheaders.tar.xz");

@@ -42,7 +42,9 @@ LC_ALL=C
 export LC_ALL
 umask 022
 
-for tool in tar xz; do
+# Kbuild passes its $(XZ) down.
+xz=${XZ:-xz}
+for tool in tar "$xz"; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
 done
@@ -71,7 +73,7 @@ if [ -z "$index" ]; then
 	tar_tree >"$work/tar" || fail "tar failed while writing $out"
 	size=$(wc -c <"$work/tar")
 	block=$(( (size / 2 / 65536 + 1) * 65536 ))
-	xz --check=crc32 --lzma2="$lzma" --threads=2 --block-size="$block" \
+	"$xz" --check=crc32 --lzma2="$lzma" --threads=2 --block-size="$block" \
 		-c "$work/tar" >"$out.tmp" || fail "xz failed while writing $out"
 else
 	tar_tree >"$work/tar" || fail "tar failed"
@@ -82,7 +84,7 @@ else
 	# stream depends only on its bytes.  CRC32, since that is the check
 	# the kernel's xz decoder verifies.
 	(cd "$work/chunks" && find . -name 'c*' -type f | sort |
-		xargs -P 2 -n 16 xz --check=crc32 --lzma2="$lzma" --threads=1 -q) ||
+		xargs -P 2 -n 16 "$xz" --check=crc32 --lzma2="$lzma" --threads=1 -q) ||
 		fail "xz failed"
 	# By relative name: the build path may hold blanks or quotes.
 	(cd "$work/chunks" && find . -name 'c*.xz' | sort | xargs cat) >"$out.tmp" ||

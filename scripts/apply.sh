@@ -85,26 +85,62 @@ fi
 	echo '# <<< kheaders'
 } >"$tmp/Makefile.new" || fail "cannot write $tmp/Makefile.new"
 
-# Top Makefile: Module.symvers only exists once modpost has run, after
-# every object.  Right after modpost, have kernel/ pack it into the archive
-# and rebuild kheaders.o, before modfinal links kheaders.ko.  The hook's
-# path reaches awk through the environment, which keeps backslashes.
-if ! kh_hook=$overlay/kernel/Makefile.top-hook awk '
+# Kbuild's top level: the archive holds Module.symvers, so it is packed
+# after modpost and linked in last (kernel/Makefile.kheaders).  Each file
+# gets one paragraph of ours, from splice/, after the paragraph holding
+# the line that ANCHOR matches.  Our earlier paragraphs go first (none of
+# these files mentions kheaders, in any case, otherwise), as does the
+# block an older
+# overlay put between marker lines.  Fragment paths reach awk through the
+# environment, which keeps backslashes.
+splice() {
+	kh_frag=$overlay/splice/$1 kh_anchor=$2 awk '
 	/^# >>> kheaders/ { skip = 1; next }
 	/^# <<< kheaders/ { skip = 0; next }
 	skip { next }
-	{ print }
-	/^modpost:/ { in_modpost = 1 }
-	in_modpost && /^\t\$\(Q\)\$\(MAKE\) -f \$\(srctree\)\/scripts\/Makefile\.modpost$/ {
-		while ((r = getline line < ENVIRON["kh_hook"]) > 0) print line
-		if (r < 0) exit 2
-		in_modpost = 0
-		done = 1
-	}
-	END { exit !done }
-' "$tree/Makefile" >"$tmp/TopMakefile"; then
-	fail "the top Makefile has no modpost rule in the expected form (or the hook is unreadable)"
-fi
+	{ line[++n] = $0 }
+	END {
+		# Drop paragraphs of ours, with the blank line before each.
+		for (i = 1; i <= n; i = j) {
+			for (j = i; j <= n && line[j] != ""; j++)
+				if (tolower(line[j]) ~ /kheaders/)
+					ours = 1
+			if (j == i) {
+				keep[++m] = line[i]
+				j = i + 1
+				continue
+			}
+			if (ours) {
+				if (m && keep[m] == "")
+					m--
+			} else {
+				for (k = i; k < j; k++)
+					keep[++m] = line[k]
+			}
+			ours = 0
+		}
+		for (i = 1; i <= m; i++) {
+			print keep[i]
+			if (keep[i] ~ ENVIRON["kh_anchor"])
+				found = 1
+			if (found == 1 && (i == m || keep[i + 1] == "")) {
+				print ""
+				while ((r = getline l < ENVIRON["kh_frag"]) > 0)
+					print l
+				if (r < 0)
+					exit 2
+				found = 2
+			}
+		}
+		exit found != 2
+	}' "$tree/$1" >"$tmp/splice.$(echo "$1" | tr / _)" ||
+		fail "$1 is not as expected (no line matching $2), or splice/$1 is unreadable"
+}
+splice Makefile '^export KBUILD_LDS  *:= '
+splice scripts/Makefile.modfinal '^\t\+\$\(if \$\(newer-prereqs\),\$\(call cmd,btf_ko\)\)$'
+splice scripts/Makefile.vmlinux '^vmlinux: \.vmlinux\.export\.o$'
+splice scripts/link-vmlinux.sh '^\tobjs="\$\{objs\} init/version-timestamp\.o"$'
+splice include/uapi/linux/magic.h '^#define SECRETMEM_MAGIC'
 
 # The admin guide's index lists ours, in its alphabetical place.
 index=$tree/Documentation/admin-guide/index.rst
@@ -120,27 +156,32 @@ gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
 	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders_data.tar.xz \
-		kheaders_index.bin kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
+		kheaders_data.index kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
 fi
 
 # What goes where: SOURCE DESTINATION MODE, new files first, init/Kconfig
 # last, so that the tree never points at a file it lacks.
 {
-	for f in Kconfig.kheaders kheaders.h kheaders.c kheaders_strip.c \
-		 kheaders_mkindex.c kheaders_fmt.h kheaders_fmt.c kheaders_fs.c; do
+	for f in Kconfig.kheaders Makefile.kheaders kheaders.h kheaders.c \
+		 kheaders_data.S kheaders_strip.c kheaders_mkindex.c \
+		 kheaders_fmt.h kheaders_fmt.c kheaders_super.c; do
 		echo "$overlay/kernel/$f	kernel/$f	644"
 	done
 	echo "$time_h	kernel/kheaders_fs_time.h	644"
 	echo "$overlay/kernel/gen_kheaders.sh	kernel/gen_kheaders.sh	755"
 	echo "$overlay/kernel/kheaders_pack.sh	kernel/kheaders_pack.sh	755"
 	echo "$overlay/Documentation/admin-guide/kheaders.rst	Documentation/admin-guide/kheaders.rst	644"
-	for f in procfs-kheaders sysfs-kernel-kheaders debugfs-kheaders; do
+	for f in procfs-kheaders sysfs-kernel-kheaders debugfs-kheaders kheaders-fs; do
 		echo "$overlay/Documentation/ABI/testing/$f	Documentation/ABI/testing/$f	644"
 	done
 	echo "$tmp/index.rst	Documentation/admin-guide/index.rst	644"
 	[ ! -f "$gi" ] || echo "$tmp/gitignore	kernel/.gitignore	644"
 	echo "$tmp/Makefile.new	kernel/Makefile	644"
-	echo "$tmp/TopMakefile	Makefile	644"
+	echo "$tmp/splice.Makefile	Makefile	644"
+	echo "$tmp/splice.scripts_Makefile.modfinal	scripts/Makefile.modfinal	644"
+	echo "$tmp/splice.scripts_Makefile.vmlinux	scripts/Makefile.vmlinux	644"
+	echo "$tmp/splice.scripts_link-vmlinux.sh	scripts/link-vmlinux.sh	755"
+	echo "$tmp/splice.include_uapi_linux_magic.h	include/uapi/linux/magic.h	644"
 	echo "$tmp/Kconfig	init/Kconfig	644"
 } >"$tmp/plan"
 
@@ -172,5 +213,13 @@ install_file() {
 while IFS='	' read -r src dst mode; do
 	install_file "$src" "$tree/$dst" "$mode"
 done <"$tmp/plan"
+
+# kheaders_super.c was kheaders_fs.c in an earlier overlay; mainline never
+# had that file.
+old=$tree/kernel/kheaders_fs.c
+if [ -f "$old" ]; then
+	rm -f "$old" || fail "cannot remove $old, which an earlier overlay installed"
+	echo "  removed kernel/kheaders_fs.c"
+fi
 
 echo "kheaders overlay applied to $tree (Linux $version.$patchlevel)"

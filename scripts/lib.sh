@@ -62,6 +62,30 @@ pristine_tree() {
 	echo "$dir/linux-source-$ver"
 }
 
+# checkpatch_script: scripts/checkpatch.pl of Debian's 6.12 source, with
+# the data files it reads beside it, taken from the tarball once into the
+# cache (the extracted tree when there is one), and run offline.
+checkpatch_script() {
+	local tarball=/usr/src/linux-source-6.12.tar.xz dir=$KH_CACHE/checkpatch
+	local src=$KH_CACHE/src/pristine/linux-source-6.12
+	if [ -f "$src/.kh-extracted" ]; then
+		echo "$src/scripts/checkpatch.pl"
+		return
+	fi
+	if [ ! -f "$dir/.kh-extracted" ]; then
+		[ -f "$tarball" ] || die "$tarball not found: apt-get install linux-source-6.12"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -xf "$tarball" -C "$dir" --strip-components=2 \
+			linux-source-6.12/scripts/checkpatch.pl \
+			linux-source-6.12/scripts/spelling.txt \
+			linux-source-6.12/scripts/const_structs.checkpatch ||
+			die "cannot extract checkpatch.pl from $tarball"
+		touch "$dir/.kh-extracted"
+	fi
+	echo "$dir/checkpatch.pl"
+}
+
 # patched_tree VERSION: a hard-linked copy of the pristine tree with the
 # overlay applied (apply.sh replaces files, never writes through links).
 patched_tree() {

@@ -136,6 +136,9 @@ judge_fs() {
 	if [ -e "$build/modroot/lib/modules/$(cat "$build/include/config/kernel.release")/kernel/kernel/kheaders.ko" ]; then
 		check "$name: fs: rmmod refused while mounted" grep -q '^KH-RMMOD-MOUNTED rc=[1-9].*in use' <<<"$out"
 		check "$name: fs: rmmod works after umount" printed "KH-STEP rmmod-kheaders rc=0"
+		check "$name: fs: kheaders_fs.ko was loaded with kheaders.ko, and stays" \
+			printed "KH-FS-MODULE after-rmmod 1"
+		check "$name: fs: then kheaders_fs.ko unloads too" printed "KH-STEP rmmod-kheaders-fs rc=0"
 	fi
 	[ "$light" = light ] && return
 	judge_install "$name"

@@ -96,6 +96,15 @@ only_lines() {
 	! grep -vE "$2" "$1" | sed 's/^/  does not match: /' | grep .
 }
 
+# built_nothing LOG: the make output in LOG shows nothing built,
+# generated or linked: only the lines Kbuild's own checks print on every
+# make.
+built_nothing() {
+	! grep -E '^  [A-Z]' "$1" |
+		grep -vE '^  (GEN     Makefile|DESCEND |CALL |INSTALL libsubcmd_headers)' |
+		sed 's/^/  ran: /' | grep .
+}
+
 # quiet_make LOG ARGS...: make -s ARGS with its output in LOG, the end of
 # which is shown when it fails.
 quiet_make() {

@@ -21,25 +21,56 @@ rm -f "$t/.kh-extracted"
 
 check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$t"
 for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
+	kernel/Makefile.kheaders kernel/kheaders_data.S \
 	kernel/kheaders_pack.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
-	kernel/kheaders_fs.c kernel/kheaders_fs_time.h \
+	kernel/kheaders_super.c kernel/kheaders_fs_time.h \
 	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst \
 	Documentation/ABI/testing/procfs-kheaders Documentation/ABI/testing/sysfs-kernel-kheaders \
-	Documentation/ABI/testing/debugfs-kheaders; do
+	Documentation/ABI/testing/debugfs-kheaders Documentation/ABI/testing/kheaders-fs; do
 	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
 done
 check "the admin guide's index lists kheaders once" \
 	test "$(grep -cx '   kheaders' "$t/Documentation/admin-guide/index.rst")" = 1
+# The files of Kbuild's top level that get a paragraph of ours.
+spliced="Makefile scripts/Makefile.modfinal scripts/Makefile.vmlinux scripts/link-vmlinux.sh
+	include/uapi/linux/magic.h"
+# spliced_text FILE: the paragraphs of FILE that mention kheaders.
+spliced_text() { awk 'BEGIN { RS = "" } tolower($0) ~ /kheaders/' "$1"; }
+# has_splice TREE: each of those files holds its splice/ paragraph, once,
+# and nothing else of ours.
+has_splice() {
+	local f
+	for f in $spliced; do
+		[ "$(spliced_text "$1/$f")" = "$(cat "$KH_REPO/splice/$f")" ] ||
+			{ echo "  $f: not the paragraph of splice/$f, once"; return 1; }
+	done
+}
+# only_ours_added TREE FILE...: each FILE of TREE is Debian's but for our
+# paragraph, which is the splice/ one.
+only_ours_added() {
+	local t=$1 f
+	shift
+	has_splice "$t" || return 1
+	for f in "$@"; do
+		cmp -s <(awk 'BEGIN { RS = ""; ORS = "\n\n" } tolower($0) !~ /kheaders/' "$t/$f") \
+			<(awk 'BEGIN { RS = ""; ORS = "\n\n" } 1' "$pristine/$f") ||
+			{ echo "  $f differs from Debian's beyond our paragraph"; return 1; }
+	done
+}
 # stands_alone TREE: what apply.sh put in TREE never mentions this
 # repository's scripts, tests or compat directories.
 stands_alone() {
 	local f hits
 	hits=$(cd "$1" && {
 		for f in kernel/kheaders* kernel/gen_kheaders.sh kernel/Kconfig.kheaders \
-			Documentation/admin-guide/kheaders.rst Documentation/ABI/testing/*kheaders; do
+			Documentation/admin-guide/kheaders.rst Documentation/ABI/testing/*kheaders* \
+			kernel/Makefile.kheaders; do
 			sed "s|^|$f: |" "$f"
 		done
-		sed -n '/^# >>> kheaders/,/^# <<< kheaders/s|^|spliced: |p' Makefile kernel/Makefile
+		sed -n '/^# >>> kheaders/,/^# <<< kheaders/s|^|spliced: |p' kernel/Makefile
+		for f in $spliced; do
+			spliced_text "$f" | sed "s|^|$f: |"
+		done
 	} | grep -E 'apply\.sh|overlay|tests/|compat/|scripts/kheaders-install')
 	[ -z "$hits" ] || { printf '  %s\n' "${hits//$'\n'/$'\n'  }"; return 1; }
 }
@@ -51,8 +82,8 @@ check "no mainline kheaders rule left in kernel/Makefile" \
 	bash -c "! sed '/^# >>> kheaders/,/^# <<< kheaders/d' '$t/kernel/Makefile' | grep -qi 'kheaders\\|IKHEADERS'"
 check "no mainline stamp file, cpio or md5 in the tree's kheaders" \
 	bash -c "! grep -q 'kheaders.md5\\|cpio\\|md5sum' '$t/kernel/Makefile' '$t/kernel/gen_kheaders.sh' '$t/kernel/.gitignore'"
-check "top Makefile has the post-modpost hook once" \
-	bash -c "[ \$(grep -c '^# >>> kheaders' '$t/Makefile') = 1 ]"
+check "the top Makefile, Makefile.modfinal, Makefile.vmlinux and link-vmlinux.sh have our paragraph once" \
+	has_splice "$t"
 check "the pristine tree is untouched (hard links not written through)" \
 	bash -c "grep -q cpio '$pristine/kernel/gen_kheaders.sh' && grep -q '^config IKHEADERS' '$pristine/init/Kconfig'"
 
@@ -70,8 +101,8 @@ check "6.1 gets the compat kheaders_fs_time.h" \
 	cmp -s "$KH_REPO/compat/6.1/kernel/kheaders_fs_time.h" "$t61/kernel/kheaders_fs_time.h"
 check "6.1: exactly one 'config IKHEADERS'" \
 	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t61')\" = '$t61/kernel/Kconfig.kheaders' ]"
-check "6.1: top Makefile has the post-modpost hook once" \
-	bash -c "[ \$(grep -c '^# >>> kheaders' '$t61/Makefile') = 1 ]"
+check "6.1: the top Makefile, Makefile.modfinal, Makefile.vmlinux and link-vmlinux.sh have our paragraph once" \
+	has_splice "$t61"
 
 # Refusals, each with a reason.
 mkdir -p "$work/old"
@@ -89,9 +120,10 @@ check "refuses an init/Kconfig it does not know, saying so" grep -q "init/Kconfi
 # reads and writes, from Debian's 6.12, spoilt one way each time.
 mini_tree() {
 	rm -rf "$1"
-	mkdir -p "$1/init" "$1/kernel" "$1/scripts" "$1/Documentation/admin-guide"
+	mkdir -p "$1/init" "$1/kernel" "$1/scripts" "$1/Documentation/admin-guide" \
+		"$1/include/uapi/linux"
 	for f in Makefile init/Kconfig kernel/Makefile kernel/.gitignore scripts/module.lds.S \
-		Documentation/admin-guide/index.rst; do
+		Documentation/admin-guide/index.rst $spliced; do
 		cp "$pristine/$f" "$1/$f"
 	done
 }
@@ -118,9 +150,20 @@ mini_tree "$m"
 echo '# kheaders: a local note' >>"$m/kernel/Makefile"
 refused "a local line naming kheaders in kernel/Makefile" "rules this script does not know" "$KH_REPO/scripts/apply.sh" "$m"
 mini_tree "$m"
-# shellcheck disable=SC2016 # make syntax, not shell
-sed -i 's|^\t\$(Q)\$(MAKE) -f \$(srctree)/scripts/Makefile.modpost$|& $(modpost-args)|' "$m/Makefile"
-refused "a changed modpost line in the top Makefile" "no modpost rule in the expected form" "$KH_REPO/scripts/apply.sh" "$m"
+sed -i 's|init/version-timestamp\.o"$|& # changed|' "$m/scripts/link-vmlinux.sh"
+refused "a changed link line in link-vmlinux.sh" "scripts/link-vmlinux.sh is not as expected" "$KH_REPO/scripts/apply.sh" "$m"
+mini_tree "$m"
+# An older overlay ran kernel/ again from the top Makefile's modpost rule.
+awk '{ print } /^\t\$\(Q\)\$\(MAKE\) -f \$\(srctree\)\/scripts\/Makefile\.modpost$/ {
+	print "# >>> kheaders: pack Module.symvers"; print "\t$(Q)echo kheaders-final=1"; print "# <<< kheaders" }' \
+	"$pristine/Makefile" >"$m/Makefile"
+check "a tree with an older overlay's modpost hook: apply.sh succeeds" "$KH_REPO/scripts/apply.sh" "$m"
+check "... the hook is gone, the rest is as it was, and ours is spliced" \
+	only_ours_added "$m" Makefile
+check "... and the same holds for the other files it splices" \
+	only_ours_added "$m" scripts/Makefile.modfinal scripts/Makefile.vmlinux scripts/link-vmlinux.sh \
+		include/uapi/linux/magic.h
+mini_tree "$m"
 mini_tree "$m"
 sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 6/' "$m/Makefile"
 refused "Linux 6.6, which no test builds" "Linux 6.6 is not supported (6.1 and 6.12 are)" "$KH_REPO/scripts/apply.sh" "$m"
@@ -139,9 +182,9 @@ fi
 # An overlay whose path holds a backslash still splices the hook.
 o=$work/'over\lay'
 mkdir -p "$o"
-cp -r "$KH_REPO/scripts" "$KH_REPO/kernel" "$KH_REPO/init" "$KH_REPO/compat" "$KH_REPO/Documentation" "$o/"
+cp -r "$KH_REPO/scripts" "$KH_REPO/kernel" "$KH_REPO/init" "$KH_REPO/compat" "$KH_REPO/Documentation" \
+	"$KH_REPO/splice" "$o/"
 mini_tree "$m"
 check "an overlay path with a backslash: apply.sh succeeds" "$o/scripts/apply.sh" "$m"
-check "an overlay path with a backslash: the top Makefile has the hook" \
-	has_lines "$m/Makefile" '^# >>> kheaders' 'kheaders-final=1' '^# <<< kheaders'
+check "an overlay path with a backslash: our paragraphs are spliced" has_splice "$m"
 summary

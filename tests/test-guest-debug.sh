@@ -27,6 +27,8 @@ judge_stress "$name" "$build"
 judge_fs "$name" "$build" light
 log "$name: phases (s): $(awk '$1 == "KH-PHASE" { if (p) printf "%s %.0f, ", p, $3 - t; p = $2; t = $3 }' <<<"$out")"
 
+check "$name: kheaders.ko's dependencies load before the faults" \
+	printed "KH-STEP load-dependencies rc=0"
 faults=$(grep '^KH-FAULTS' <<<"$out")
 log "$name: ${faults:-no fault-injection summary}"
 check "$name: faults were injected into module load and init" \

@@ -30,8 +30,8 @@ build=$(harness_build "$ver" "$flavor" "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
 archive=$build/kernel/kheaders_data.tar.xz
-# modpost writes Module.symvers after every object: it reaches the archive
-# only through the post-modpost pass (kernel/Makefile.top-hook).
+# modpost writes Module.symvers after every object: the archive is packed
+# after it (kernel/Makefile.kheaders).
 check "$name: archive's Module.symvers is the build's final one" \
 	bash -c "[ -s '$build/Module.symvers' ] && tar -xOf '$archive' ./Module.symvers | cmp -s - '$build/Module.symvers'"
 

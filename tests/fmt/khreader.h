@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Userspace reader of a kheaders filesystem archive, over the kernel's
- * parsers (kernel/kheaders_fmt.c): what kheaders_fs.c does, with liblzma
+ * parsers (kernel/kheaders_fmt.c): what kheaders_super.c does, with liblzma
  * in place of the kernel's xz decoder.
  */
 #ifndef KHREADER_H

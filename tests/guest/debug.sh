@@ -27,6 +27,12 @@ KH_FS_LIGHT=1 sh "$here/fs.sh"
 # until the load no longer reaches N (kh_failnth runs finit_module in its
 # own task, so /proc/self/fail-nth counts nothing else).  Each failed load
 # must leave nothing behind; a load that absorbed the fault must be whole.
+# finit_module() loads no dependency: load kheaders.ko's (kheaders_fs.ko
+# with the filesystem) as modprobe would, before any fault is injected.
+deps=$(modinfo -F depends "$mod" | tr , ' ')
+# shellcheck disable=SC2086 # one module name per word
+[ -z "$deps" ] || modprobe -a $deps
+echo "KH-STEP load-dependencies rc=$?"
 echo N >"$dbg/failslab/ignore-gfp-wait"
 echo 0 >"$dbg/failslab/verbose"
 phase faults-begin

@@ -207,6 +207,9 @@ mem before-umount
 step umount umount $mnt
 if [ -e "/lib/modules/$(uname -r)/kernel/kernel/kheaders.ko" ]; then
 	step rmmod-kheaders rmmod kheaders
+	# The filesystem's code stays, as a library nothing uses now.
+	echo "KH-FS-MODULE after-rmmod $(grep -c '^kheaders_fs ' /proc/modules)"
+	step rmmod-kheaders-fs modprobe -r kheaders_fs
 fi
 mem after-umount
 

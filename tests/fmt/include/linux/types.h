@@ -14,11 +14,4 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 
-/* The tests run on little-endian hosts only (x86_64). */
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "tests/fmt assumes a little-endian host"
-#endif
-#define le16_to_cpu(x) ((u16)(x))
-#define le32_to_cpu(x) ((u32)(x))
-
 #endif

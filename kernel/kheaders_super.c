@@ -15,28 +15,35 @@
  * All mounts share one superblock; debugfs kheaders/stats counts the
  * decodes.
  *
- * kheaders.c includes this file, so that the module stays one object.
+ * This is kheaders_fs.ko, a library: kheaders.ko, which holds the archive
+ * and index, registers the filesystem through kheaders_fs_register(), as
+ * the owner of the filesystem type, so that a mount pins the module
+ * whose data it reads.  "rmmod kheaders" then works once it is unmounted.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
 #include <linux/fs_context.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/magic.h>
 #include <linux/statfs.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include <linux/xz.h>
 
+#include "kheaders.h"
 #include "kheaders_fmt.h"
 #include "kheaders_fs_time.h"
 
-#define KH_FS_MAGIC	0x6b686673	/* "khfs" */
 #define KH_SLOTS	4
 #define KH_NO_CHUNK	U32_MAX
 
@@ -56,6 +63,7 @@ struct kh_slot {
 };
 
 struct kh_fs {
+	const struct kheaders_data *data;
 	struct kh_index ix;
 	struct kh_chunk *chunks;
 	u32 *by_data;		/* regular files' entries in tar order */
@@ -74,6 +82,9 @@ struct kh_fs {
 	unsigned long *decoded;	/* chunks decoded at least once */
 	struct dentry *debugfs;
 };
+
+/* The registered archive and index (kheaders_fs_register()). */
+static const struct kheaders_data *kh_data;
 
 static struct kh_fs *kh_sb_fs(struct super_block *sb)
 {
@@ -148,7 +159,7 @@ static int kh_decode(struct kh_fs *fs, struct kh_slot *s, u32 c)
 	const struct kh_chunk *ch = &fs->chunks[c];
 	struct kh_entry e;
 	struct xz_buf b = {
-		.in = kheaders_archive + ch->c_off,
+		.in = fs->data->archive + ch->c_off,
 		.in_size = ch->c_len,
 		.out = s->buf,
 		.out_size = ch->u_len,
@@ -540,8 +551,9 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 		fs->slot[i].chunk = KH_NO_CHUNK;
 	}
 
-	err = kh_index_parse(&fs->ix, kheaders_index, kheaders_index_size(),
-			     kheaders_size());
+	fs->data = kh_data;
+	err = kh_index_parse(&fs->ix, fs->data->index, fs->data->index_size,
+			     fs->data->archive_size);
 	if (err) {
 		errorfc(fc, "the built-in index is corrupt");
 		return err;
@@ -549,7 +561,7 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 	fs->chunks = kvcalloc(fs->ix.nchunks, sizeof(*fs->chunks), GFP_KERNEL);
 	if (!fs->chunks)
 		return -ENOMEM;
-	err = kh_chunks_parse(kheaders_archive, kheaders_size(), fs->chunks,
+	err = kh_chunks_parse(fs->data->archive, fs->data->archive_size, fs->chunks,
 			      fs->ix.nchunks, fs->ix.tar_size);
 	if (err) {
 		errorfc(fc, "the built-in archive does not match its index");
@@ -579,7 +591,7 @@ static int kh_fill_super(struct super_block *sb, struct fs_context *fc)
 		return err;
 
 	sb->s_flags |= SB_RDONLY;
-	sb->s_magic = KH_FS_MAGIC;
+	sb->s_magic = KHEADERS_FS_MAGIC;
 	sb->s_op = &kh_sops;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_blocksize = PAGE_SIZE;
@@ -635,20 +647,40 @@ static void kh_kill_sb(struct super_block *sb)
 	kh_fs_free(fs);
 }
 
+/* .owner is the module that holds the data, set at registration. */
 static struct file_system_type kh_fs_type = {
-	.owner			= THIS_MODULE,
 	.name			= "kheaders",
 	.init_fs_context	= kh_init_fs_context,
 	.kill_sb		= kh_kill_sb,
 };
-MODULE_ALIAS_FS("kheaders");
 
-static int __init kheaders_fs_init(void)
+/**
+ * kheaders_fs_register - offer an archive as the kheaders filesystem
+ * @owner: the module holding @data; a mount pins it
+ * @data: the archive and its index, which must outlive the registration
+ *
+ * Return: 0, or the error of register_filesystem().
+ */
+int kheaders_fs_register(struct module *owner, const struct kheaders_data *data)
 {
+	kh_data = data;
+	kh_fs_type.owner = owner;
 	return register_filesystem(&kh_fs_type);
 }
+EXPORT_SYMBOL_NS_GPL(kheaders_fs_register, KHEADERS);
 
-static void __exit kheaders_fs_exit(void)
+/**
+ * kheaders_fs_unregister - withdraw the filesystem
+ *
+ * Called by the owner before its data goes; no mount can exist by then,
+ * since each pins the owner.
+ */
+void kheaders_fs_unregister(void)
 {
 	unregister_filesystem(&kh_fs_type);
+	kh_data = NULL;
 }
+EXPORT_SYMBOL_NS_GPL(kheaders_fs_unregister, KHEADERS);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Read-only filesystem over the kheaders archive");

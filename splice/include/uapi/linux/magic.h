@@ -1,0 +1,1 @@
+#define KHEADERS_FS_MAGIC	0x6b686673	/* "khfs" */
