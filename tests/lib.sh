@@ -96,6 +96,70 @@ only_lines() {
 	! grep -vE "$2" "$1" | sed 's/^/  does not match: /' | grep .
 }
 
+# Named predicates for checks on archives and files.  Arguments are
+# passed as they are, so paths with quotes or blanks cannot break them,
+# and shellcheck sees every line.  Each says what it found on failure.
+# grep reads to the end (no -q) where it reads a pipe: under pipefail, a
+# writer cut off by SIGPIPE would fail the check at random.
+
+# lists ARCHIVE ERE: a member name of the tar ARCHIVE matches ERE.
+lists() {
+	tar -tf "$1" | grep -E "$2" >/dev/null || { echo "  no member of $1 matches $2"; return 1; }
+}
+# lists_no ARCHIVE ERE: no member name of ARCHIVE matches ERE.
+lists_no() {
+	! tar -tf "$1" | grep -E "$2" | sed 's/^/  has: /' | grep .
+}
+# every_entry ARCHIVE ERE: every line of "tar -tv" (UTC dates, numeric
+# owners) of ARCHIVE matches ERE.
+every_entry() {
+	! tar -tvf "$1" --utc --numeric-owner | grep -vE "$2" | sed 's/^/  not matching: /' | grep .
+}
+# member_has ARCHIVE MEMBER ERE / member_lacks ARCHIVE MEMBER ERE: a line
+# of MEMBER of ARCHIVE matches ERE / none does.
+member_has() {
+	tar -xOf "$1" "$2" | grep -E "$3" >/dev/null || { echo "  no line of $2 matches $3"; return 1; }
+}
+member_lacks() {
+	! tar -xOf "$1" "$2" | grep -E "$3" | sed 's/^/  has: /' | grep .
+}
+# no_line ERE FILE...: no line of any FILE matches ERE.
+no_line() {
+	local re=$1
+	shift
+	! grep -HE "$re" "$@" | sed 's/^/  has: /' | grep .
+}
+# no_entry DIR ERE: no name in DIR (dotfiles too) matches ERE.
+no_entry() {
+	! find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | grep -E "$2" | sed 's/^/  has: /' | grep .
+}
+# mode_is MODE FILE...: every FILE has octal permissions MODE.
+mode_is() {
+	local m=$1 f
+	shift
+	for f in "$@"; do
+		[ "$(stat -c %a "$f")" = "$m" ] || { echo "  $f is $(stat -c %a "$f"), not $m"; return 1; }
+	done
+}
+# xz_crc32 ARCHIVE: ARCHIVE is xz, and every stream in it checks with CRC32.
+xz_crc32() {
+	local s
+	s=$(xz --robot -lv "$1" | awk '$1 == "stream"') || return 1
+	[ -n "$s" ] || { echo "  $1: no xz stream"; return 1; }
+	! grep -v $'\tCRC32\t' <<<"$s" | sed 's/^/  not CRC32: /' | grep .
+}
+# xz_text_lacks ARCHIVE STRING...: the decompressed ARCHIVE holds no STRING.
+xz_text_lacks() {
+	local a=$1 s
+	shift
+	for s in "$@"; do
+		if xz -dc "$a" | grep -aF -e "$s" >/dev/null; then
+			echo "  $a holds $s"
+			return 1
+		fi
+	done
+}
+
 # built_nothing LOG: the make output in LOG shows nothing built,
 # generated or linked: only the lines Kbuild's own checks print on every
 # make.

@@ -75,23 +75,43 @@ stands_alone() {
 	[ -z "$hits" ] || { printf '  %s\n' "${hits//$'\n'/$'\n'  }"; return 1; }
 }
 check "the files it installs stand alone (no mention of this repository)" stands_alone "$t"
-check "exactly one 'config IKHEADERS', in kernel/Kconfig.kheaders" \
-	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t')\" = '$t/kernel/Kconfig.kheaders' ]"
+# one_ikheaders TREE: the only Kconfig file of TREE defining IKHEADERS is
+# kernel/Kconfig.kheaders.
+one_ikheaders() {
+	local found
+	found=$(grep -rl --include='Kconfig*' '^config IKHEADERS$' "$1")
+	[ "$found" = "$1/kernel/Kconfig.kheaders" ] || { echo "  defined in: $found"; return 1; }
+}
+# no_mainline_rule TREE: outside our splice, kernel/Makefile of TREE
+# mentions no kheaders.
+no_mainline_rule() {
+	! sed '/^# >>> kheaders/,/^# <<< kheaders/d' "$1/kernel/Makefile" | grep -i 'kheaders' |
+		sed 's/^/  left: /' | grep .
+}
+# rewrote_nothing TREE STAMP OUTPUT: no file of TREE is newer than STAMP,
+# and apply.sh's OUTPUT names no installed file.
+rewrote_nothing() {
+	local newer
+	newer=$(find "$1" -type f -newer "$2" | head -n 5)
+	[ -z "$newer" ] || { echo "  rewritten: $newer"; return 1; }
+	! grep installed <<<"$3"
+}
+check "exactly one 'config IKHEADERS', in kernel/Kconfig.kheaders" one_ikheaders "$t"
 check "init/Kconfig sources ours" grep -qx 'source "kernel/Kconfig.kheaders"' "$t/init/Kconfig"
-check "no mainline kheaders rule left in kernel/Makefile" \
-	bash -c "! sed '/^# >>> kheaders/,/^# <<< kheaders/d' '$t/kernel/Makefile' | grep -qi 'kheaders\\|IKHEADERS'"
+check "no mainline kheaders rule left in kernel/Makefile" no_mainline_rule "$t"
 check "no mainline stamp file, cpio or md5 in the tree's kheaders" \
-	bash -c "! grep -q 'kheaders.md5\\|cpio\\|md5sum' '$t/kernel/Makefile' '$t/kernel/gen_kheaders.sh' '$t/kernel/.gitignore'"
+	no_line 'kheaders\.md5|cpio|md5sum' "$t/kernel/Makefile" "$t/kernel/gen_kheaders.sh" "$t/kernel/.gitignore"
 check "the top Makefile, Makefile.modfinal, Makefile.vmlinux and link-vmlinux.sh have our paragraph once" \
 	has_splice "$t"
 check "the pristine tree is untouched (hard links not written through)" \
-	bash -c "grep -q cpio '$pristine/kernel/gen_kheaders.sh' && grep -q '^config IKHEADERS' '$pristine/init/Kconfig'"
+	has_lines "$pristine/kernel/gen_kheaders.sh" cpio
+check "... and its init/Kconfig still has mainline's entry" has_lines "$pristine/init/Kconfig" '^config IKHEADERS$'
 
 touch "$work/stamp"
 sleep 1
 out=$("$KH_REPO/scripts/apply.sh" "$t" 2>&1)
 check "a second run succeeds" test $? -eq 0
-check "a second run rewrites nothing" bash -c "[ -z \"\$(find '$t' -type f -newer '$work/stamp' | head -1)\" ] && ! grep -q installed <<<\"\$1\"" _ "$out"
+check "a second run rewrites nothing" rewrote_nothing "$t" "$work/stamp" "$out"
 
 # Linux 6.1: the same, with the pre-6.7 inode timestamp helper.
 t61=$work/linux-6.1
@@ -99,8 +119,7 @@ cp -al "$(pristine_tree 6.1)" "$t61"
 check "apply.sh succeeds on Debian's 6.1 source" "$KH_REPO/scripts/apply.sh" "$t61"
 check "6.1 gets the compat kheaders_fs_time.h" \
 	cmp -s "$KH_REPO/compat/6.1/kernel/kheaders_fs_time.h" "$t61/kernel/kheaders_fs_time.h"
-check "6.1: exactly one 'config IKHEADERS'" \
-	bash -c "[ \"\$(grep -rl --include='Kconfig*' '^config IKHEADERS\$' '$t61')\" = '$t61/kernel/Kconfig.kheaders' ]"
+check "6.1: exactly one 'config IKHEADERS'" one_ikheaders "$t61"
 check "6.1: the top Makefile, Makefile.modfinal, Makefile.vmlinux and link-vmlinux.sh have our paragraph once" \
 	has_splice "$t61"
 

@@ -82,7 +82,7 @@ check "$name: the guest is arm64" printed "KH-ARCH aarch64"
 judge_workflow "$name" "$build" m
 if [ "$llvm" = 1 ]; then
 	check "$name: the archive's Makefile defaults to LLVM=1" \
-		bash -c "tar -xOf \"\$1\" ./Makefile | grep -qx 'LLVM ?= 1'" _ "$archive"
+		member_has "$archive" ./Makefile '^LLVM \?= 1$'
 else
 	judge_arm64 "$name" "$build"
 fi

@@ -30,7 +30,7 @@ need_tools execsnoop-bpfcc bpftrace
 build=$(harness_build "$ver" m "$llvm") ||
 	{ bad "$name: kernel build"; summary; exit; }
 ok "$name: kernel build"
-check "$name: the kernel has no BTF" bash -c "! grep -q '^CONFIG_DEBUG_INFO_BTF=y' '$build/.config'"
+check "$name: the kernel has no BTF" no_line '^CONFIG_DEBUG_INFO_BTF=y' "$build/.config"
 
 boot_guest "$name: guest booted and ran bcc and bpftrace" "$build" \
 	"$KH_REPO/tests/guest/bpf.sh" "$build/kh-bpf.log" -t 1800 -m 1536
@@ -55,20 +55,26 @@ check "$name: bpftrace: the one-liner ran" printed "KH-STEP bpftrace rc=0"
 bt=$(grep -m1 '^KH-BT ' <<<"$out")
 log "$name: bpftrace printed: ${bt:-nothing}"
 pid=$(sed -n 's/^KH-BT pid=\([0-9]*\) .*/\1/p' <<<"$bt")
+# traced_sleeper PID: bpftrace read PID, its tgid and comm out of the
+# task_struct of the sleep the guest started as PID.
+traced_sleeper() {
+	[ -n "$1" ] || { echo "  bpftrace printed no pid"; return 1; }
+	printed_re "^KH-BT pid=$1 tgid=$1 comm=kh-sleeper\$" "^KH-SLEEP $1\$"
+}
 check "$name: bpftrace: task_struct's tgid and comm are those of a sleep it traced" \
-	bash -c "[ -n '$pid' ] && grep -qxF 'KH-BT pid=$pid tgid=$pid comm=kh-sleeper' <<<\"\$1\" && grep -qxF 'KH-SLEEP $pid' <<<\"\$1\"" _ "$out"
+	traced_sleeper "$pid"
 check "$name: bpftrace: unpacked the archive into /tmp/kheaders-RELEASE itself" \
 	printed "KH-BPF after-bpftrace tree=yes owner=0 sched_h=yes"
 
 rel=$(cat "$build/include/config/kernel.release")
 check "$name: kheaders-install links /lib/modules/RELEASE/build" \
-	bash -c "grep -qxF 'KH-STEP install rc=0' <<<\"\$1\" && grep -qxE 'KH-BPF build-link=/(run|usr/src)/kheaders(/|-)$rel' <<<\"\$1\"" _ "$out"
+	printed_re '^KH-STEP install rc=0$' "^KH-BPF build-link=/(run|usr/src)/kheaders(/|-)$rel\$"
 check "$name: bcc: execsnoop ran with the headers at /lib/modules/RELEASE/build" \
 	printed "KH-STEP bcc-build-link rc=0"
 check "$name: bcc: and read the right parent PID" bcc_saw build-link
 check "$name: bcc: and unpacked nothing" printed "KH-BPF after-bcc-build-link tree=no"
 check "$name: kheaders-install --remove" \
-	bash -c "grep -qxF 'KH-STEP remove rc=0' <<<\"\$1\" && grep -qxF 'KH-BPF after-remove loaded=no' <<<\"\$1\"" _ "$out"
+	printed_re '^KH-STEP remove rc=0$' '^KH-BPF after-remove loaded=no$'
 awk -v name="$name" '$1 == "KH-TIME" { printf "%s: %s took %.1f s in the guest\n", name, $2, $4 - $3 }' <<<"$out" |
 	while IFS= read -r l; do log "$l"; done
 check "$name: guest script ended cleanly" printed "KH-DONE rc=0"

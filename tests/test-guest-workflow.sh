@@ -32,17 +32,22 @@ ok "$name: kernel build"
 archive=$build/kernel/kheaders_data.tar.xz
 # modpost writes Module.symvers after every object: the archive is packed
 # after it (kernel/Makefile.kheaders).
+# symvers_is_final: the archive's Module.symvers is the build's.
+symvers_is_final() {
+	[ -s "$build/Module.symvers" ] || { echo "  $build/Module.symvers is empty"; return 1; }
+	tar -xOf "$archive" ./Module.symvers | cmp -s - "$build/Module.symvers"
+}
 check "$name: archive's Module.symvers is the build's final one" \
-	bash -c "[ -s '$build/Module.symvers' ] && tar -xOf '$archive' ./Module.symvers | cmp -s - '$build/Module.symvers'"
+	symvers_is_final
 
 boot_guest "$name: guest booted and ran the workflow" "$build" \
 	"$KH_REPO/tests/guest/workflow.sh" "$build/kh-workflow.log" -t 1200
 judge_workflow "$name" "$build" "$flavor"
 if [ "$llvm" = 1 ]; then
 	check "$name: the kernel was built with clang and lld" \
-		bash -c "grep -qx CONFIG_CC_IS_CLANG=y '$build/.config' && grep -qx CONFIG_LD_IS_LLD=y '$build/.config'"
+		has_lines "$build/.config" '^CONFIG_CC_IS_CLANG=y$' '^CONFIG_LD_IS_LLD=y$'
 	check "$name: the archive's Makefile defaults to LLVM=1" \
-		bash -c "tar -xOf '$archive' ./Makefile | grep -qx 'LLVM ?= 1'"
+		member_has "$archive" ./Makefile '^LLVM \?= 1$'
 fi
 if grep -qx CONFIG_IKHEADERS_FS=y "$build/.config"; then
 	check "$name: the kheaders filesystem shows the extracted tree" printed "KH-STEP fs-diff rc=0"

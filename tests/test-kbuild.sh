@@ -85,7 +85,7 @@ linked_is_built() {
 # symvers_has SYMBOL MODULE: the archive's Module.symvers lists SYMBOL as
 # exported by the in-tree MODULE.
 symvers_has() {
-	tar -xJOf "$archive" ./Module.symvers | grep -qE "^0x[0-9a-f]+"$'\t'"$1"$'\t'"$2"$'\t'
+	tar -xJOf "$archive" ./Module.symvers | grep -E "^0x[0-9a-f]+"$'\t'"$1"$'\t'"$2"$'\t' >/dev/null
 }
 
 for fl in m y; do
