@@ -25,7 +25,8 @@ fail() {
 	exit 1
 }
 
-usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
+usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS"
+usage="$usage [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
 out='' depfile='' lds='' stripper='' symvers='' kit='' stamp='' index='' mkindex=''
 while getopts o:d:l:s:m:K:t:x:k: opt; do
 	case $opt in
@@ -41,7 +42,8 @@ while getopts o:d:l:s:m:K:t:x:k: opt; do
 	*) fail "$usage" ;;
 	esac
 done
-if [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] || [ -z "$stripper" ] || [ -z "$symvers" ]; then
+if [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] || [ -z "$stripper" ] ||
+	[ -z "$symvers" ]; then
 	fail "$usage"
 fi
 packer=$(dirname "$0")/kheaders_pack.sh
@@ -155,7 +157,9 @@ cp "$lds" "$stage/root/scripts/module.lds"
 if [ -s "$symvers" ]; then
 	cp "$symvers" "$stage/root/Module.symvers"
 elif enabled CONFIG_MODULES; then
-	echo "$me: warning: modpost wrote no Module.symvers (vmlinux.o is not built yet): modules built against this archive will not find the kernel's exports; build vmlinux too" >&2
+	echo "$me: warning: modpost wrote no Module.symvers (vmlinux.o is not built yet):" \
+		"modules built against this archive will not find the kernel's exports;" \
+		"build vmlinux too" >&2
 fi
 
 # The module build's programs: the device runs them, so they must be
@@ -183,10 +187,14 @@ if [ -n "$kit" ]; then
 	while read -r f; do
 		m=$(elf_machine "$stage/root/$f")
 		[ -z "$m" ] || [ "$m" = "$want" ] ||
-			fail "$f runs only on the build machine and is not rebuilt for the kernel's architecture; a cross-built kernel with this configuration cannot carry a working kit"
+			fail "$f runs only on the build machine and is not rebuilt" \
+				"for the kernel's architecture; a cross-built kernel" \
+				"with this configuration cannot carry a working kit"
 	done <"$stage/lists/progs"
 else
-	echo "$me: warning: the compiler cannot link programs (CONFIG_CC_CAN_LINK is off): the archive's fixdep and modpost are this machine's and run only on machines like it" >&2
+	echo "$me: warning: the compiler cannot link programs (CONFIG_CC_CAN_LINK is off):" \
+		"the archive's fixdep and modpost are this machine's and run only on" \
+		"machines like it" >&2
 fi
 
 # A kernel built with LLVM=1 needs its modules built with LLVM=1 too;

@@ -53,13 +53,15 @@ if ! grep -q '^source "kernel/Kconfig.kheaders"' "$kconfig"; then
 		fail "init/Kconfig.patch does not apply to $kconfig"
 fi
 
-# kernel/Makefile: drop mainline's rules, then splice ours in between
-# markers (replacing an earlier splice).  Mainline's recipe must end as
-# expected, or everything after it would be dropped.
+# kernel/Makefile: drop mainline's rules, then append ours (replacing
+# what an earlier run appended: from our first line to the end, or an
+# older overlay's block between marker lines).  Mainline's recipe must
+# end as expected, or everything after it would be dropped.
 if ! awk '
 	/^# >>> kheaders/ { skip = 1; next }
 	/^# <<< kheaders/ { skip = 0; next }
-	skip { next }
+	/^# kheaders \(CONFIG_IKHEADERS\):/ { ours = 1 }
+	skip || ours { next }
 	/^obj-\$\(CONFIG_IKHEADERS\)/ { next }
 	/^\$\(obj\)\/kheaders\.o: \$\(obj\)\/kheaders_data\.tar\.xz/ { mainline = 1 }
 	mainline { if ($0 ~ /call cmd,genikh/) mainline = 0; next }
@@ -80,9 +82,7 @@ fi
 {
 	cat "$tmp/Makefile"
 	echo
-	echo '# >>> kheaders: rules for CONFIG_IKHEADERS (kernel/kheaders.c)'
 	sed '1,/^$/d' "$overlay/kernel/Makefile"
-	echo '# <<< kheaders'
 } >"$tmp/Makefile.new" || fail "cannot write $tmp/Makefile.new"
 
 # Kbuild's top level: the archive holds Module.symvers, so it is packed
@@ -141,6 +141,7 @@ splice scripts/Makefile.modfinal '^\t\+\$\(if \$\(newer-prereqs\),\$\(call cmd,b
 splice scripts/Makefile.vmlinux '^vmlinux: \.vmlinux\.export\.o$'
 splice scripts/link-vmlinux.sh '^\tobjs="\$\{objs\} init/version-timestamp\.o"$'
 splice include/uapi/linux/magic.h '^#define SECRETMEM_MAGIC'
+splice MAINTAINERS '^KHADAS MCU MFD DRIVER$'
 
 # The admin guide's index lists ours, in its alphabetical place.
 index=$tree/Documentation/admin-guide/index.rst
@@ -182,6 +183,7 @@ fi
 	echo "$tmp/splice.scripts_Makefile.vmlinux	scripts/Makefile.vmlinux	644"
 	echo "$tmp/splice.scripts_link-vmlinux.sh	scripts/link-vmlinux.sh	755"
 	echo "$tmp/splice.include_uapi_linux_magic.h	include/uapi/linux/magic.h	644"
+	echo "$tmp/splice.MAINTAINERS	MAINTAINERS	644"
 	echo "$tmp/Kconfig	init/Kconfig	644"
 } >"$tmp/plan"
 

@@ -33,7 +33,7 @@ check "the admin guide's index lists kheaders once" \
 	test "$(grep -cx '   kheaders' "$t/Documentation/admin-guide/index.rst")" = 1
 # The files of Kbuild's top level that get a paragraph of ours.
 spliced="Makefile scripts/Makefile.modfinal scripts/Makefile.vmlinux scripts/link-vmlinux.sh
-	include/uapi/linux/magic.h"
+	include/uapi/linux/magic.h MAINTAINERS"
 # spliced_text FILE: the paragraphs of FILE that mention kheaders.
 spliced_text() { awk 'BEGIN { RS = "" } tolower($0) ~ /kheaders/' "$1"; }
 # has_splice TREE: each of those files holds its splice/ paragraph, once,
@@ -67,7 +67,7 @@ stands_alone() {
 			kernel/Makefile.kheaders; do
 			sed "s|^|$f: |" "$f"
 		done
-		sed -n '/^# >>> kheaders/,/^# <<< kheaders/s|^|spliced: |p' kernel/Makefile
+		sed -n '/^# kheaders (CONFIG_IKHEADERS):/,$s|^|spliced: |p' kernel/Makefile
 		for f in $spliced; do
 			spliced_text "$f" | sed "s|^|$f: |"
 		done
@@ -85,7 +85,7 @@ one_ikheaders() {
 # no_mainline_rule TREE: outside our splice, kernel/Makefile of TREE
 # mentions no kheaders.
 no_mainline_rule() {
-	! sed '/^# >>> kheaders/,/^# <<< kheaders/d' "$1/kernel/Makefile" | grep -i 'kheaders' |
+	! sed '/^# kheaders (CONFIG_IKHEADERS):/,$d' "$1/kernel/Makefile" | grep -i 'kheaders' |
 		sed 's/^/  left: /' | grep .
 }
 # rewrote_nothing TREE STAMP OUTPUT: no file of TREE is newer than STAMP,
@@ -181,7 +181,7 @@ check "... the hook is gone, the rest is as it was, and ours is spliced" \
 	only_ours_added "$m" Makefile
 check "... and the same holds for the other files it splices" \
 	only_ours_added "$m" scripts/Makefile.modfinal scripts/Makefile.vmlinux scripts/link-vmlinux.sh \
-		include/uapi/linux/magic.h
+		include/uapi/linux/magic.h MAINTAINERS
 mini_tree "$m"
 mini_tree "$m"
 sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 6/' "$m/Makefile"
