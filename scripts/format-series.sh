@@ -36,7 +36,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # The final state, from apply.sh, in a hard-linked copy (apply.sh
 # replaces files, never writes through links).
-cp -al "$src" "$work/final"
+# (Copied outright when $TMPDIR is on another filesystem.)
+cp -al "$src" "$work/final" 2>/dev/null || cp -a "$src" "$work/final"
 "$KH_REPO/scripts/apply.sh" "$work/final" >/dev/null
 # Every file the overlay adds or changes: apply.sh replaces a file by a
 # new one, which is no longer a link to the pristine tree's.  (It
@@ -48,7 +49,7 @@ changed=$(cd "$work/final" && find . -type f -links 1 -printf '%P\n' | sort |
 
 # The series is made in a copy whose base commit holds only those files.
 tree=$work/linux
-cp -al "$src" "$tree"
+cp -al "$src" "$tree" 2>/dev/null || cp -a "$src" "$tree"
 g() { git -C "$tree" -c user.name="kheaders developers" -c user.email="kheaders@lists.linux.dev" "$@"; }
 export GIT_AUTHOR_DATE="2026-11-29 00:00:00 +0000" GIT_COMMITTER_DATE="2026-11-29 00:00:00 +0000"
 g init -q

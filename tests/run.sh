@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 suites=(test-fast.sh test-install.sh test-fmt.sh)
 if [ "${1:-}" != --fast ]; then
 	suites+=(test-apply.sh test-staleness.sh test-kbuild.sh "test-kbuild.sh -v 6.1"
-		test-reproducible.sh
+		test-series.sh test-reproducible.sh
 		"test-guest-workflow.sh" "test-guest-workflow.sh -y" "test-guest-workflow.sh -l"
 		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
 		test-guest-bpf.sh "test-guest-bpf.sh -l"

@@ -23,11 +23,12 @@ else
 	skip "shellcheck not installed"
 fi
 # checkpatch --strict on every C, header and assembler file the overlay
-# installs, run outside the repository so that it neither reads git nor
-# leaves its cache here.
+# installs, and on every patch of the series format-series.sh makes of
+# it, run outside the repository so that it neither reads git nor leaves
+# its cache here.  checkpatch_clean [-f] FILE.
 checkpatch_clean() {
 	local out
-	if out=$(cd "$work" && perl "$checkpatch" --no-tree --strict --quiet --show-types -f "$1") &&
+	if out=$(cd "$work" && perl "$checkpatch" --no-tree --strict --quiet --show-types "$@") &&
 		[ -z "$out" ]; then
 		return
 	fi
@@ -37,8 +38,17 @@ checkpatch_clean() {
 if command -v perl >/dev/null && checkpatch=$(checkpatch_script); then
 	mapfile -t cfiles < <(cd "$KH_REPO" && git ls-files 'kernel/*.[chS]' 'compat/*.h')
 	for f in "${cfiles[@]}"; do
-		check "checkpatch --strict: $f" checkpatch_clean "$KH_REPO/$f"
+		check "checkpatch --strict: $f" checkpatch_clean -f "$KH_REPO/$f"
 	done
+	if [ -f /usr/src/linux-source-6.12.tar.xz ] &&
+		"$KH_REPO/scripts/format-series.sh" "$(pristine_tree 6.12)" "$work/series" >"$work/series.log" 2>&1; then
+		for p in "$work"/series/0*.patch; do
+			check "checkpatch --strict: series patch ${p##*/}" checkpatch_clean "$p"
+		done
+	else
+		sed 's/^/  /' "$work/series.log" 2>/dev/null | tail -n 10
+		bad "format-series.sh writes the series (Debian's 6.12 source is needed)"
+	fi
 else
 	skip "checkpatch: perl or Debian's 6.12 source is missing"
 fi
