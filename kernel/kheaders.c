@@ -21,6 +21,20 @@
 
 #define KHEADERS_NAME "kheaders.tar.xz"
 
+/*
+ * modpost reads this object before kheaders_data.o exists and would take
+ * the archive's symbols for unresolved ones: these weak definitions stand
+ * in, and the linker takes kheaders_data.o's.  (Weak definitions, not weak
+ * references: a reference that may be undefined is reached through the
+ * GOT, which arm64's module loader does not relocate.)
+ */
+const u8 kheaders_archive[1] __weak;
+const u8 kheaders_archive_end[1] __weak;
+#ifdef CONFIG_IKHEADERS_FS
+const u8 kheaders_index[1] __weak;
+const u8 kheaders_index_end[1] __weak;
+#endif
+
 static size_t kheaders_size(void)
 {
 	return kheaders_archive_end - kheaders_archive;
@@ -66,12 +80,6 @@ static struct kheaders_data kheaders_fs_data __ro_after_init;
 static int __init kheaders_init(void)
 {
 	int err;
-
-	/* Kbuild links the archive in last; a build that missed it is broken. */
-	if (!kheaders_size()) {
-		pr_err("this build of the module holds no archive\n");
-		return -ENOENT;
-	}
 
 	if (IS_ENABLED(CONFIG_PROC_FS)) {
 		kheaders_proc = proc_create(KHEADERS_NAME, 0444, NULL,

@@ -13,14 +13,14 @@ struct module;
 
 /*
  * In kheaders_data.o, which Kbuild assembles after modpost, since the
- * archive holds Module.symvers, and links in last.  The references are
- * weak so that modpost, which reads kheaders.o before that object exists,
- * does not report them as unresolved.
+ * archive holds Module.symvers, and links in last.  kheaders.c has weak
+ * stand-ins for modpost, which reads kheaders.o before that object
+ * exists.
  */
-extern const u8 kheaders_archive[] __weak;
-extern const u8 kheaders_archive_end[] __weak;
-extern const u8 kheaders_index[] __weak;
-extern const u8 kheaders_index_end[] __weak;
+extern const u8 kheaders_archive[];
+extern const u8 kheaders_archive_end[];
+extern const u8 kheaders_index[];
+extern const u8 kheaders_index_end[];
 
 /* What kheaders.ko hands the filesystem. */
 struct kheaders_data {
