@@ -14,7 +14,7 @@
 set -eu
 
 pkgs="linux-source-6.12 linux-source-6.1 build-essential ccache bc flex bison libelf-dev
-libssl-dev kmod xz-utils tar cpio patch perl python3 file qemu-system-x86
+libssl-dev kmod xz-utils tar cpio patch perl python3 file git qemu-system-x86
 busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
 xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap"

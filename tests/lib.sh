@@ -160,6 +160,13 @@ xz_text_lacks() {
 	done
 }
 
+# symvers_packed ARCHIVE BUILD: ARCHIVE's Module.symvers is BUILD's, which
+# is not empty.
+symvers_packed() {
+	[ -s "$2/Module.symvers" ] || { echo "  $2/Module.symvers is empty"; return 1; }
+	tar -xOf "$1" ./Module.symvers | cmp - "$2/Module.symvers"
+}
+
 # built_nothing LOG: the make output in LOG shows nothing built,
 # generated or linked: only the lines Kbuild's own checks print on every
 # make.

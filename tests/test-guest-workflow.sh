@@ -32,13 +32,8 @@ ok "$name: kernel build"
 archive=$build/kernel/kheaders_data.tar.xz
 # modpost writes Module.symvers after every object: the archive is packed
 # after it (kernel/Makefile.kheaders).
-# symvers_is_final: the archive's Module.symvers is the build's.
-symvers_is_final() {
-	[ -s "$build/Module.symvers" ] || { echo "  $build/Module.symvers is empty"; return 1; }
-	tar -xOf "$archive" ./Module.symvers | cmp -s - "$build/Module.symvers"
-}
 check "$name: archive's Module.symvers is the build's final one" \
-	symvers_is_final
+	symvers_packed "$archive" "$build"
 
 boot_guest "$name: guest booted and ran the workflow" "$build" \
 	"$KH_REPO/tests/guest/workflow.sh" "$build/kh-workflow.log" -t 1200
