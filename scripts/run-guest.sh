@@ -111,12 +111,13 @@ timeout --kill-after=10 "$timeout" "$qemu" \
 	-kernel "$image" -initrd "$initrd" -append "$cmdline" "${shares[@]}" \
 	</dev/null >"$log" 2>&1 &
 pid=$!
-# The guest scripts print a KH-STEP line for each step (a benchmark a
-# KH-BENCH line); show the count and the step now running.
+# The guest scripts print a KTAP result for each check (a benchmark a
+# KH-BENCH line); show the count and the last one.
 steps() {
-	local now
-	now=$(grep -a '^KH-RUN ' "$log" | tail -n 1 | cut -d' ' -f2 | tr -d ':\r')
-	printf '%s steps done%s' "$(grep -acE '^KH-(STEP|BENCH) ' "$log")" "${now:+, now $now}"
+	local last
+	last=$(grep -aE '^(not )?ok [0-9]+ ' "$log" | tail -n 1 | cut -d' ' -f3- | tr -d '\r')
+	printf '%s checks done%s' "$(grep -acE '^((not )?ok [0-9]+|KH-BENCH) ' "$log")" \
+		"${last:+, last: ${last:0:50}}"
 }
 watch_progress "$pid" "guest ${script##*/} (timeout ${timeout} s)" steps
 wait "$pid" || rc=$?

@@ -45,7 +45,8 @@ summary() {
 }
 
 # harness_build VERSION FLAVOR LLVM [ARCH]: build the test kernel of
-# VERSION with kheaders =FLAVOR (m or y), with clang and lld when LLVM is
+# VERSION with kheaders =FLAVOR (m or y; debug is m with the kernel's
+# checkers, tests/configs/debug.config), with clang and lld when LLVM is
 # 1, for ARCH (default x86_64; arm64 is cross-built), and print its
 # directory.  Its config fragments are decided here, so that every test
 # asking for the same kernel shares one build: ikheaders-y.config for =y,
@@ -55,6 +56,7 @@ harness_build() {
 	local ver=$1 flavor=$2 llvm=$3 arch=${4:-x86_64} cfg=$KH_REPO/tests/configs args
 	args=(-v "$ver" -a "$arch")
 	[ "$flavor" = y ] && args+=(-c "$cfg/ikheaders-y.config")
+	[ "$flavor" = debug ] && args+=(-c "$cfg/debug.config")
 	[ -f "$cfg/linux-$ver.config" ] && args+=(-c "$cfg/linux-$ver.config")
 	[ "$llvm" = 1 ] && args+=(-l)
 	if [ "$arch" = x86_64 ] && { [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; }; then

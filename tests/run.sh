@@ -9,7 +9,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-suites=(test-fast.sh test-install.sh test-fmt.sh)
+suites=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
 if [ "${1:-}" != --fast ]; then
 	suites+=(test-apply.sh test-staleness.sh test-kbuild.sh "test-kbuild.sh -v 6.1"
 		test-series.sh test-reproducible.sh

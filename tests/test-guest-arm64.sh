@@ -8,15 +8,15 @@
 # archive's programs must be arm64 ones; in the guest the user's workflow
 # runs as written, and with gcc also tests/guest/arm64.sh's steps: the
 # mounted archive, kheaders-install, two modules sharing a symbol, a
-# Debian DKMS source, and the negative control.
+# Debian DKMS source, and the negative control.  The guest checks.
 #
 # usage: tests/test-guest-arm64.sh [-l]
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/guest-checks.sh
-. "$(dirname "$0")/guest-checks.sh"
+# shellcheck source=tests/guest-test.sh
+. "$(dirname "$0")/guest-test.sh"
 
 llvm=0
 while getopts l opt; do
@@ -25,13 +25,9 @@ while getopts l opt; do
 	*) die "usage: $0 [-l]" ;;
 	esac
 done
-ver=6.12 arch=arm64
-name=$(harness_name "$ver" m "$llvm" "$arch")
+arch=arm64
 kernel_vars "$arch" "$llvm"
-
-build=$(harness_build "$ver" m "$llvm" "$arch") ||
-	{ bad "$name: kernel build"; summary; exit; }
-ok "$name: kernel build"
+guest_kernel 6.12 m "$llvm" "$arch"
 root=$("$KH_REPO/scripts/build-guest-root.sh" "$arch") ||
 	{ bad "$name: arm64 guest root"; summary; exit; }
 ok "$name: arm64 guest root"
@@ -76,16 +72,5 @@ else
 	script=workflow.sh timeout=1500
 fi
 
-boot_guest "$name: guest booted and ran $script" "$build" \
-	"$KH_REPO/tests/guest/$script" "$build/kh-$script.log" -r "$root" -t "$timeout"
-check "$name: the guest is arm64" printed "KH-ARCH aarch64"
-judge_workflow "$name" "$build" m
-if [ "$llvm" = 1 ]; then
-	check "$name: the archive's Makefile defaults to LLVM=1" \
-		member_has "$archive" ./Makefile '^LLVM \?= 1$'
-else
-	judge_arm64 "$name" "$build"
-fi
-check "$name: guest script ended cleanly" printed "KH-DONE rc=0"
-judge_clean "$name"
+guest_run "$script" -r "$root" -t "$timeout"
 summary

@@ -10,8 +10,8 @@ set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-build=$("$KH_REPO/scripts/build-kernel.sh" 6.12-m) || { bad "6.12-m: kernel build"; summary; exit; }
-tree=$KH_CACHE/src/linux-6.12-kheaders
+build=$(harness_build 6.12 m 0) || { bad "6.12-m: kernel build"; summary; exit; }
+tree=$(patched_tree 6.12)
 archive=$build/kernel/kheaders_data.tar.xz
 work=$(mktemp -d)
 probe=$tree/include/linux/kheaders-probe.h

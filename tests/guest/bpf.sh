@@ -13,11 +13,12 @@
 #      task_struct (from <linux/sched.h>).
 #   3. With scripts/kheaders-install's /lib/modules/RELEASE/build, bcc takes
 #      the headers from there and unpacks nothing.
-# Prints KH-* lines for tests/test-guest-bpf.sh.
+# Prints KTAP (tests/guest/ktap.sh).
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$(uname -r)
 tree=/tmp/kheaders-$rel
+KT_AREA=bpf
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -38,21 +39,27 @@ mount -t tracefs none /sys/kernel/tracing 2>/dev/null
 private_modules
 rm -f "/lib/modules/$rel/build" "/lib/modules/$rel/source"
 mount -t tmpfs -o mode=0755 none /run
-echo "KH-BPF btf=$([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no) build-link=$([ -e "/lib/modules/$rel/build" ] && echo yes || echo no) loaded=$(loaded)"
+kt_eq "no BTF, no build link, kheaders not loaded at the start" \
+	"btf=$([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no) build-link=$([ -e "/lib/modules/$rel/build" ] && echo yes || echo no) loaded=$(loaded)" \
+	"btf=no build-link=no loaded=no"
 
 # execsnoop_marker NAME: run execsnoop, and once it is tracing, exec
-# /bin/echo with a marker from a shell whose PID is known; print what
-# execsnoop saw for it and what the parent really was.
+# /bin/echo with a marker from a shell whose PID is known; check that
+# execsnoop saw that exec, succeeding, with that parent PID (which it
+# reads out of task_struct, as laid out by the headers it compiled with).
 execsnoop_marker() {
 	log=/tmp/execsnoop-$1.log
+	t0=$(now)
 	PYTHONUNBUFFERED=1 execsnoop-bpfcc >"$log" 2>&1 &
 	snoop=$!
 	if ! wait_for "$log" '^PCOMM' 600; then
-		echo "KH-BCC $1 not-ready"
 		kill $snoop 2>/dev/null
-		tail -n 20 "$log"
+		tail -n 20 "$log" | kt_diag
+		kt_fail "bcc ($1): execsnoop compiled and started tracing"
 		return 1
 	fi
+	kt_pass "bcc ($1): execsnoop compiled and started tracing"
+	echo "KH-TIME bcc-$1 $t0 $(now)"
 	sleep 2
 	# The last command is a builtin, so /bin/echo runs in a child of this sh.
 	sh -c "echo \$\$ >/tmp/parent-$1; /bin/echo kh-marker-$1 >/dev/null; true"
@@ -61,21 +68,23 @@ execsnoop_marker() {
 	kill $snoop
 	wait $snoop
 	line=$(grep -m1 "^echo .*kh-marker-$1" "$log")
-	echo "KH-BCC $1 seen=$(echo "$line" | awk '{ print $1, "ppid=" $3, "ret=" $4 }') parent=$(cat "/tmp/parent-$1")"
-	grep -q "kh-marker-$1" "$log" || tail -n 20 "$log"
+	kt_eq "bcc ($1): execsnoop saw the exec, and read its parent PID out of task_struct" \
+		"$(echo "$line" | awk '{ print "comm=" $1, "ppid=" $3, "ret=" $4 }')" \
+		"comm=echo ppid=$(cat "/tmp/parent-$1") ret=0" || tail -n 20 "$log" | kt_diag
 }
 
 # 0. Control: with kheaders.ko out of reach, bcc finds no headers at all
 # (nothing else on this system supplies them).
 ko=$(modinfo -n kheaders)
 mv "$ko" "$ko.away"
-msg=$(timeout 300 execsnoop-bpfcc 2>&1)
-echo "KH-BCC no-kheaders rc=$? $(echo "$msg" | grep -m1 -i 'kernel headers')"
+kt_fails "bcc: without kheaders it finds no kernel headers and fails" \
+	'[Uu]nable to find kernel headers' timeout 300 execsnoop-bpfcc
 mv "$ko.away" "$ko"
 
 # 1. bcc unpacks the archive itself.
-timed_step bcc-kheaders execsnoop_marker kheaders
-echo "KH-BPF after-bcc $(tree_facts) loaded=$(loaded)"
+execsnoop_marker kheaders
+kt_eq "bcc: unpacked the archive into /tmp/kheaders-RELEASE and unloaded kheaders" \
+	"$(tree_facts) loaded=$(loaded)" "tree=yes owner=0 sched_h=yes loaded=no"
 
 # 2. bpftrace unpacks it again (it reuses a tree that is there).
 rm -rf "$tree"
@@ -98,30 +107,33 @@ if wait_for "$bt" '^Attaching' 600; then
 	i=0
 	while [ $i -lt 60 ] && kill -0 $trace 2>/dev/null; do
 		"$sleeper" 0.5 &
-		echo "KH-SLEEP $!"
+		echo $! >>/tmp/sleepers
 		wait $!
 		i=$((i + 1))
 	done
 fi
 kill $trace 2>/dev/null
 wait $trace
-echo "KH-STEP bpftrace rc=$?"
+kt_eq "bpftrace: the one-liner ran" $? 0 || tail -n 20 "$bt" | kt_diag
 echo "KH-TIME bpftrace $t0 $(now)"
-if grep -q '^KH-BT ' "$bt"; then
-	grep '^KH-BT ' "$bt"
-else
-	tail -n 20 "$bt"
-fi
-echo "KH-BPF after-bpftrace $(tree_facts)"
+# What it printed for a sleep the guest started: that PID, its tgid (the
+# same) and its comm, read out of task_struct.
+pid=$(sed -n 's/^KH-BT pid=\([0-9]*\) .*/\1/p' "$bt" | head -n 1)
+kt_eq "bpftrace: task_struct's tgid and comm are those of a sleep it traced" \
+	"$(grep -m1 '^KH-BT ' "$bt") $(grep -cx "${pid:-none}" /tmp/sleepers)" \
+	"KH-BT pid=$pid tgid=$pid comm=kh-sleeper 1"
+kt_eq "bpftrace: unpacked the archive into /tmp/kheaders-RELEASE itself" \
+	"$(tree_facts)" "tree=yes owner=0 sched_h=yes"
 # bpftrace, unlike bcc, leaves kheaders loaded.
-echo "KH-BPF loaded-after-bpftrace $(loaded)"
+echo "bpftrace left kheaders loaded: $(loaded)" | kt_diag
 [ "$(loaded)" = no ] || rmmod kheaders
 
 # 3. bcc with the headers at /lib/modules/RELEASE/build.
 rm -rf "$tree"
-step install sh "$repo/scripts/kheaders-install"
-echo "KH-BPF build-link=$(readlink "/lib/modules/$rel/build")"
-timed_step bcc-build-link execsnoop_marker build-link
-echo "KH-BPF after-bcc-build-link $(tree_facts)"
-step remove sh "$repo/scripts/kheaders-install" --remove
-echo "KH-BPF after-remove loaded=$(loaded)"
+kt_check "kheaders-install" sh "$repo/scripts/kheaders-install"
+kt_match "kheaders-install links /lib/modules/RELEASE/build" \
+	"$(readlink "/lib/modules/$rel/build")" "^/(run|usr/src)/kheaders(/|-)$rel\$"
+execsnoop_marker build-link
+kt_eq "bcc: with the build link, it unpacked nothing" "$(tree_facts)" "tree=no"
+kt_check "kheaders-install --remove" sh "$repo/scripts/kheaders-install" --remove
+kt_eq "kheaders-install --remove unloads kheaders" "$(loaded)" no

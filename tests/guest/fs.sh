@@ -4,14 +4,15 @@
 # The kheaders filesystem, in the test guest: same tree as the archive,
 # module build from the mount, read-only everywhere, rmmod refused while
 # mounted, several mounts, 8 concurrent readers on a cold cache, and the
-# memory and time it costs.  Prints KH-* lines; tests/test-guest-fs.sh
-# (and tests/test-guest-debug.sh, with KH_FS_LIGHT=1: no timing runs)
-# judges them.
+# memory and time it costs.  Prints KTAP (tests/guest/ktap.sh), and
+# KH-MEM, KH-TIME and KH-STATS lines for the figures the host logs.  With
+# KH_FS_LIGHT=1 (the debug guest), no timing runs and no installer.
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 light=${KH_FS_LIGHT:-0}
 mnt=/tmp/khfs
 ref=/tmp/khref
+KT_AREA=fs
 
 # shellcheck source=tests/guest/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -51,6 +52,30 @@ slab_growth() {
 stats() {
 	echo "KH-STATS $1 $(tr '\n' ' ' </sys/kernel/debug/kheaders/stats)"
 }
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/kheaders/stats; }
+
+# read_all DIR: read every file below DIR.
+read_all() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
+
+# sparse_copy_same DIR FILE: tar --sparse (which takes a file with fewer
+# blocks than bytes for a sparse one) copies DIR/FILE's bytes.
+sparse_copy_same() { tar --sparse -cf - -C "$1" "$2" | tar -xOf - | cmp - "$1/$2"; }
+
+# decoded_once: chunks were decoded, and none more than once.
+decoded_once() {
+	n=$(stat_of decodes) d=$(stat_of chunks_decoded)
+	echo "$n decodes of $d chunks"
+	[ "${n:-0}" -gt 0 ] && [ "$n" = "$d" ]
+}
+
+# blocks_cover FILE DIR: FILE's blocks cover its bytes, and du counts
+# DIR's.
+blocks_cover() {
+	set -- "$1" "$2" "$(stat -c '%s %b %B' "$1")" "$(du -sk "$2" | cut -f1)"
+	echo "size, blocks, block size: $3; du: $4 kB"
+	echo "$3 $4" | { read -r size blocks bsize du && [ "$size" -gt 0 ] &&
+		[ $((blocks * bsize)) -ge "$size" ] && [ "$du" -gt 0 ]; }
+}
 
 # The same module source built twice at once would clash; one copy each.
 build_module() {
@@ -61,34 +86,34 @@ build_module() {
 	return $rc
 }
 
-step modprobe modprobe kheaders
-grep -qw kheaders /proc/filesystems
-echo "KH-STEP registered rc=$?"
+kt_check "modprobe kheaders" modprobe kheaders
+kt_check "the filesystem type is registered" grep -w kheaders /proc/filesystems
 mkdir -p $mnt $mnt-2 $ref /tmp/khbad
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 t0=$(now)
-step extract-ref tar -xf /proc/kheaders.tar.xz -C $ref
+kt_check "the archive unpacks (the reference tree)" tar -xf /proc/kheaders.tar.xz -C $ref
 echo "KH-TIME extract $t0 $(now)"
 
 drop_caches
 mem before-mount
 cat /proc/slabinfo >/tmp/slab-before 2>/dev/null
 t0=$(now)
-step mount mount -t kheaders none $mnt
+kt_check "mount -t kheaders" mount -t kheaders none $mnt
 t1=$(now)
 echo "KH-TIME mount $t0 $t1"
 mem after-mount
 stats after-mount
-grep " $mnt " /proc/mounts | sed 's/^/KH-MOUNTS /'
+kt_eq "nothing is decoded at mount" "$(stat_of decodes)" 0
+kt_match "the mount is read-only" "$(grep " $mnt " /proc/mounts)" "^none $mnt kheaders ro[ ,]"
 
 # Every file once, cold, one reader: each chunk decoded once, when the
 # first file in it is read; that decode fills the other files' pages.
 t0=$(now)
-find $mnt -type f -print0 | xargs -0 cat >/dev/null
-echo "KH-STEP cat-all rc=$?"
+kt_check "every file reads" read_all $mnt
 t1=$(now)
 echo "KH-TIME cat-all $t0 $t1"
 stats cat-all-cold
+kt_check "a cold walk by one reader decodes every chunk it needs once" decoded_once
 mem after-cat-all
 slab_growth /tmp/slab-before after-cat-all
 t0=$(now)
@@ -97,28 +122,25 @@ echo "KH-TIME cat-all-warm $t0 $(now)"
 drop_caches
 mem after-drop-caches
 
-step diff diff -r --no-dereference $ref $mnt
+kt_check "the mount holds the unpacked archive's files" diff -r --no-dereference $ref $mnt
 listing $ref >/tmp/list-ref
 listing $mnt >/tmp/list-mnt
-step listing cmp /tmp/list-ref /tmp/list-mnt || diff /tmp/list-ref /tmp/list-mnt | head -n 20
-echo "KH-ENTRIES $(wc -l </tmp/list-mnt)"
+kt_check "every entry's mode, owner, size, mtime and link target match tar's ($(wc -l </tmp/list-mnt) entries)" \
+	diff /tmp/list-ref /tmp/list-mnt
 # Blocks as for a file stored in full: du counts them, and tar --sparse
-# (which takes a file with fewer blocks than bytes for a sparse one)
 # copies the bytes.
 f=$mnt/include/linux/kernel.h
-echo "KH-BLOCKS $(stat -c '%s %b %B' "$f") du=$(du -sk "$mnt/include/linux" | cut -f1)"
-tar --sparse -cf - -C $mnt include/linux/kernel.h | tar -xOf - | cmp -s - "$f"
-echo "KH-STEP sparse-copy rc=$?"
+kt_check "a file's blocks cover its bytes, and du counts them" blocks_cover "$f" $mnt/include/linux
+kt_check "tar --sparse copies a file's bytes" sparse_copy_same $mnt include/linux/kernel.h
 
 # Read-only: every change fails with EROFS, for root.
 f=$mnt/Makefile
 d=$mnt/include
+# mount(8) words EROFS from a remount as "write-protected".
 erofs() {
 	what=$1
 	shift
-	msg=$("$@" 2>&1)
-	rc=$?
-	echo "KH-EROFS $what rc=$rc $(echo "$msg" | head -n 1)"
+	kt_fails "$what fails with EROFS" 'Read-only file system|is write-protected' "$@"
 }
 erofs create touch $mnt/new-file
 erofs write sh -c "echo x >>$f"
@@ -133,32 +155,34 @@ erofs symlink ln -s Makefile $mnt/link
 erofs link ln $f $mnt/hardlink
 erofs utime touch -d @0 $f
 erofs remount-rw mount -o remount,rw $mnt
-echo "KH-SHA-AFTER $(sha256sum <$f | cut -c1-64) $(sha256sum <$ref/Makefile | cut -c1-64)"
+kt_eq "the file is unchanged after the attempts" "$(sha $f)" "$(sha $ref/Makefile)"
 
 # Bad mount options: refused, with a message that names the option.
-erofs badopt mount -t kheaders -o bogus=1 none /tmp/khbad
-dmesg | grep "kheaders: .*bogus" | tail -n 1 | sed 's/^/KH-DMESG-BADOPT /'
+kt_fails "an unknown mount option is refused" . mount -t kheaders -o bogus=1 none /tmp/khbad
+kt_match "the kernel log names the bad option" "$(dmesg | grep 'kheaders: .*bogus' | tail -n 1)" \
+	"kheaders: Unknown parameter 'bogus'"
 
 # A second mount shows the same tree; rmmod waits for both to go.
-step mount-2 mount -t kheaders none $mnt-2
-step same-2 cmp $mnt/Makefile $mnt-2/Makefile
-if grep -q '^kheaders ' /proc/modules; then
-	msg=$(rmmod kheaders 2>&1)
-	echo "KH-RMMOD-MOUNTED rc=$? $msg"
+kt_check "a second mount" mount -t kheaders none $mnt-2
+kt_check "the second mount shows the same files" cmp $mnt/Makefile $mnt-2/Makefile
+if kheaders_is_module; then
+	kt_fails "rmmod kheaders is refused while mounted" 'in use' rmmod kheaders
 fi
 
 # The module build from the mount, and its insmod.
-step build-mnt build_module $mnt /tmp/hello-mnt
-step insmod insmod /tmp/hello-mnt/kh_hello.ko
-dmesg | grep 'kh_hello:' | tail -n 1 | sed 's/^/KH-DMESG /'
-step rmmod-hello rmmod kh_hello
+rel=$(uname -r)
+kt_check "a module builds from the mount" build_module $mnt /tmp/hello-mnt
+kt_check "insmod kh_hello.ko" insmod /tmp/hello-mnt/kh_hello.ko
+kt_match "the module ran, built for and running on this release" \
+	"$(dmesg | grep 'kh_hello:' | tail -n 1)" "kh_hello: built for $rel, running on $rel\$"
+kt_check "rmmod kh_hello" rmmod kh_hello
 
 # Eight readers at once on a cold cache, each in its own order, every
 # file checksummed against the extracted copy.
-step umount-2 umount $mnt-2
-step umount-1 umount $mnt
+kt_check "umount the second mount" umount $mnt-2
+kt_check "umount the first" umount $mnt
 drop_caches
-step mount-readers mount -t kheaders none $mnt
+kt_check "mount again, cold" mount -t kheaders none $mnt
 (cd $ref && find . -type f | sort | xargs sha256sum) >/tmp/sums-ref
 i=0
 while [ $i -lt 8 ]; do
@@ -179,7 +203,7 @@ while [ $i -lt 8 ]; do
 	sort -k2 /tmp/sums-ref | cmp -s - /tmp/sums-$i && good=$((good + 1))
 	i=$((i + 1))
 done
-echo "KH-FS-READERS $good/8 $(wc -l </tmp/sums-ref) files"
+kt_eq "8 concurrent cold readers, every checksum right ($(wc -l </tmp/sums-ref) files each)" $good/8 8/8
 stats readers-cold
 
 if [ "$light" = 0 ]; then
@@ -204,12 +228,12 @@ if [ "$light" = 0 ]; then
 fi
 
 mem before-umount
-step umount umount $mnt
-if [ -e "/lib/modules/$(uname -r)/kernel/kernel/kheaders.ko" ]; then
-	step rmmod-kheaders rmmod kheaders
+kt_check "umount" umount $mnt
+if kheaders_is_module; then
+	kt_check "rmmod kheaders once unmounted" rmmod kheaders
 	# The filesystem's code stays, as a library nothing uses now.
-	echo "KH-FS-MODULE after-rmmod $(grep -c '^kheaders_fs ' /proc/modules)"
-	step rmmod-kheaders-fs modprobe -r kheaders_fs
+	kt_check "kheaders_fs.ko was loaded with kheaders.ko, and stays" grep '^kheaders_fs ' /proc/modules
+	kt_check "then kheaders_fs.ko unloads too" modprobe -r kheaders_fs
 fi
 mem after-umount
 

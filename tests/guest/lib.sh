@@ -1,29 +1,37 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Shared by the guest scripts (sourced from tests/guest/).
+# Shared by the guest scripts (sourced from tests/guest/): their KTAP
+# results (ktap.sh) and small helpers.
 
-# step NAME CMD...: run CMD, print "KH-STEP NAME rc=N" for the host side.
-step() {
-	name=$1
-	shift
-	echo "KH-RUN $name: $*"
-	"$@"
-	rc=$?
-	echo "KH-STEP $name rc=$rc"
-	return $rc
-}
+# shellcheck source=tests/guest/ktap.sh
+. "$(dirname "$0")/ktap.sh"
 
 # now: seconds since boot, for the KH-TIME lines.
 now() { cut -d' ' -f1 /proc/uptime; }
 
-# timed_step NAME CMD...: step, with a KH-TIME line for how long it took.
-timed_step() {
-	t0=$(now)
-	step "$@"
-	rc=$?
-	echo "KH-TIME $1 $t0 $(now)"
-	return $rc
+# timed_check DESCRIPTION TAG CMD...: kt_check, and a "KH-TIME TAG START
+# END" line for the figures the host logs.
+timed_check() {
+	_t_d=$1 _t_tag=$2
+	shift 2
+	_t0=$(now)
+	kt_check "$_t_d" "$@"
+	_t_rc=$?
+	echo "KH-TIME $_t_tag $_t0 $(now)"
+	return $_t_rc
 }
+
+# sha FILE: its SHA-256.
+sha() { sha256sum <"$1" | cut -c1-64; }
+
+# release: the release of the kernel under test, as its build wrote it.
+release() { cat "$KH_BUILD/include/config/kernel.release"; }
+
+# kheaders_is_module: the kernel under test has kheaders as a module.
+kheaders_is_module() { grep -qx 'CONFIG_IKHEADERS=m' "$KH_BUILD/.config"; }
+
+# config_on OPTION: CONFIG_OPTION=y in the kernel under test.
+config_on() { grep -qx "CONFIG_$1=y" "$KH_BUILD/.config"; }
 
 # loaded: whether kheaders is loaded, as yes or no.
 loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
