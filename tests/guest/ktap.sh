@@ -6,9 +6,10 @@
 #   not ok N AREA: description      after "# " lines saying what was found
 #   ok N AREA: description # SKIP reason
 # A script and the scripts it runs share one numbering: the counts live in
-# a file in the guest's /tmp.  The first script to source this prints the
-# version line, and when it exits the plan and the totals (at the end, as
-# TAP 13 allows: the number of checks depends on what the guest finds).
+# a file in $TMPDIR (the guest's /tmp).  The first script to source this
+# prints the version line, and when it exits the plan and the totals (at
+# the end, as TAP 13 allows: the number of checks depends on what the
+# guest finds).
 # The host (tests/guest-test.sh) forwards the results and counts them.
 # Sourced (through tests/guest/lib.sh); AREA is $KT_AREA, set by each
 # script.
@@ -33,15 +34,16 @@ kt_skip() { kt_result ok "$1" "SKIP $2"; }
 # kt_diag: standard input as diagnostic lines.
 kt_diag() { sed 's/^/# /'; }
 
-# kt_finish: the plan and the totals.
+# kt_finish: the plan and the totals; the counts' files go.
 kt_finish() {
 	read -r _kt_n _kt_p _kt_f _kt_s <"$KH_KTAP"
 	echo "1..$_kt_n"
 	echo "# Totals: pass:$_kt_p fail:$_kt_f xfail:0 xpass:0 skip:$_kt_s error:0"
+	rm -f "$KH_KTAP" "$KH_KTAP.out"
 }
 
 if [ -z "${KH_KTAP:-}" ]; then
-	KH_KTAP=$(mktemp /tmp/kh-ktap.XXXXXX) || exit 1
+	KH_KTAP=$(mktemp -t kh-ktap.XXXXXX) || exit 1
 	export KH_KTAP
 	echo "0 0 0 0" >"$KH_KTAP"
 	echo "KTAP version 1"
