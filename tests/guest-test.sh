@@ -53,19 +53,18 @@ GUEST_CHECKERS=
 # not run the script to its end, report that and end the test
 # (run-guest.sh has shown the end of the log).
 guest_run() {
-	local script=$1 log
+	local script=$1 log ran=0
 	shift
 	log=$build/kh-${script%.sh}.log
-	if ! "$KH_REPO/scripts/run-guest.sh" "$@" "$build" "$KH_REPO/tests/guest/$script" "$log"; then
-		out=$(tr -d '\r' <"$log" 2>/dev/null)
-		forward_ktap
+	"$KH_REPO/scripts/run-guest.sh" "$@" "$build" "$KH_REPO/tests/guest/$script" "$log" || ran=$?
+	out=$(tr -d '\r' <"$log" 2>/dev/null)
+	forward_ktap
+	if [ "$ran" != 0 ]; then
 		bad "$name: the guest ran $script to its end"
 		summary
 		exit
 	fi
 	ok "$name: the guest ran $script to its end"
-	out=$(tr -d '\r' <"$log")
-	forward_ktap
 	check "$name: $script exited 0" printed_re '^KH-DONE rc=0$'
 	check "$name: every result the guest counted reached the console" guest_plan_kept
 	check "$name: the kernel log is free of reports" console_clean

@@ -59,7 +59,7 @@ ok 4 top: x was set by it
 not ok 5 top: strings that differ
 ok 6 top: a match
 ok 7 top: a refusal with its message
-# exit status 0, want non-zero and /denied/: true
+# exit status 0, want fails and /denied/: true
 not ok 8 top: a refusal that did not happen
 ok 9 top: a message from a command that works
 ok 10 top: not here # SKIP no such device

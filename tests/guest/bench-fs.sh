@@ -24,7 +24,6 @@ drop_caches() {
 	echo 3 >/proc/sys/vm/drop_caches
 }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/kheaders/stats; }
 
 # The workloads, each on the tree DIR.
 build_j1() { build "$1" 1; }

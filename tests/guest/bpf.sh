@@ -26,7 +26,7 @@ KT_AREA=bpf
 # it holds the header the tools include.
 tree_facts() {
 	if [ -d "$tree" ]; then
-		echo "tree=yes owner=$(stat -c %u "$tree") sched_h=$([ -f "$tree/include/linux/sched.h" ] && echo yes || echo no)"
+		echo "tree=yes owner=$(stat -c %u "$tree") sched_h=$(yes_no -f "$tree/include/linux/sched.h")"
 	else
 		echo "tree=no"
 	fi
@@ -40,7 +40,7 @@ private_modules
 rm -f "/lib/modules/$rel/build" "/lib/modules/$rel/source"
 mount -t tmpfs -o mode=0755 none /run
 kt_eq "no BTF, no build link, kheaders not loaded at the start" \
-	"btf=$([ -e /sys/kernel/btf/vmlinux ] && echo yes || echo no) build-link=$([ -e "/lib/modules/$rel/build" ] && echo yes || echo no) loaded=$(loaded)" \
+	"btf=$(yes_no -e /sys/kernel/btf/vmlinux) build-link=$(yes_no -e "/lib/modules/$rel/build") loaded=$(loaded)" \
 	"btf=no build-link=no loaded=no"
 
 # execsnoop_marker NAME: run execsnoop, and once it is tracing, exec

@@ -22,8 +22,6 @@ dkms_build() {
 	cd / || return 1
 	return $rc
 }
-# yes_no TEST...: "yes" when test(1) says so, else "no".
-yes_no() { if test "$@"; then echo yes; else echo no; fi; }
 # crypto ALG: how many times /proc/crypto lists ALG.
 crypto() { grep -c "^name *: $1\$" /proc/crypto; }
 

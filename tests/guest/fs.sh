@@ -52,7 +52,6 @@ slab_growth() {
 stats() {
 	echo "KH-STATS $1 $(tr '\n' ' ' </sys/kernel/debug/kheaders/stats)"
 }
-stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/kheaders/stats; }
 
 # read_all DIR: read every file below DIR.
 read_all() { find "$1" -type f -print0 | xargs -0 cat >/dev/null; }
@@ -71,10 +70,9 @@ decoded_once() {
 # blocks_cover FILE DIR: FILE's blocks cover its bytes, and du counts
 # DIR's.
 blocks_cover() {
-	set -- "$1" "$2" "$(stat -c '%s %b %B' "$1")" "$(du -sk "$2" | cut -f1)"
-	echo "size, blocks, block size: $3; du: $4 kB"
-	echo "$3 $4" | { read -r size blocks bsize du && [ "$size" -gt 0 ] &&
-		[ $((blocks * bsize)) -ge "$size" ] && [ "$du" -gt 0 ]; }
+	size=$(stat -c %s "$1") held=$(($(stat -c '%b * %B' "$1"))) du=$(du -sk "$2" | cut -f1)
+	echo "size $size, blocks hold $held bytes; du $du kB"
+	[ "$size" -gt 0 ] && [ "$held" -ge "$size" ] && [ "$du" -gt 0 ]
 }
 
 # The same module source built twice at once would clash; one copy each.

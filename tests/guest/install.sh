@@ -57,7 +57,7 @@ kt_eq "no temporary directory left" "$(find /usr/src -maxdepth 1 -name '.kheader
 kt_prints "--extract again changes nothing" 'already set up' sh "$inst" --extract
 kt_check "--remove" sh "$inst" --remove
 kt_eq "--remove deletes the tree and the link" \
-	"$(link) $([ -e "/usr/src/kheaders-$rel" ] && echo tree || echo no-tree)" "none no-tree"
+	"$(link) tree=$(yes_no -e "/usr/src/kheaders-$rel")" "none tree=no"
 
 kt_fails "refuses a world-writable directory" 'owned by root and writable only by root' \
 	sh "$inst" --extract -d /tmp

@@ -90,34 +90,26 @@ kt_match() {
 	fi
 }
 
-# kt_prints DESCRIPTION ERE CMD...: pass when CMD exits 0 and its output
-# matches ERE.
-kt_prints() {
-	_kt_d=$1 _kt_re=$2
-	shift 2
+# kt_said DESCRIPTION STATUS ERE CMD...: pass when CMD exits 0 (STATUS
+# ok) or not (STATUS fails), and its output matches ERE.
+kt_said() {
+	_kt_d=$1 _kt_want=$2 _kt_re=$3
+	shift 3
 	_kt_o=$("$@" 2>&1)
 	_kt_rc=$?
-	if [ $_kt_rc = 0 ] && printf '%s\n' "$_kt_o" | grep -qE -- "$_kt_re"; then
-		kt_pass "$_kt_d"
-	else
-		{ [ -z "$_kt_o" ] || printf '%s\n' "$_kt_o" | tail -n 5
-		  echo "exit status $_kt_rc, want 0 and /$_kt_re/: $*"; } | kt_diag
-		kt_fail "$_kt_d"
+	if { [ $_kt_rc = 0 ] && [ "$_kt_want" = ok ]; } ||
+		{ [ $_kt_rc != 0 ] && [ "$_kt_want" = fails ]; }; then
+		if printf '%s\n' "$_kt_o" | grep -qE -- "$_kt_re"; then
+			kt_pass "$_kt_d"
+			return
+		fi
 	fi
+	{ [ -z "$_kt_o" ] || printf '%s\n' "$_kt_o" | tail -n 5
+	  echo "exit status $_kt_rc, want $_kt_want and /$_kt_re/: $*"; } | kt_diag
+	kt_fail "$_kt_d"
 }
-
-# kt_fails DESCRIPTION ERE CMD...: pass when CMD fails and its output
-# matches ERE (say, the error message a refusal must give).
-kt_fails() {
-	_kt_d=$1 _kt_re=$2
-	shift 2
-	_kt_o=$("$@" 2>&1)
-	_kt_rc=$?
-	if [ $_kt_rc != 0 ] && printf '%s\n' "$_kt_o" | grep -qE -- "$_kt_re"; then
-		kt_pass "$_kt_d"
-	else
-		{ [ -z "$_kt_o" ] || printf '%s\n' "$_kt_o" | tail -n 5
-		  echo "exit status $_kt_rc, want non-zero and /$_kt_re/: $*"; } | kt_diag
-		kt_fail "$_kt_d"
-	fi
-}
+# kt_prints DESCRIPTION ERE CMD...: CMD exits 0, saying ERE.
+kt_prints() { _kt_p1=$1; shift; kt_said "$_kt_p1" ok "$@"; }
+# kt_fails DESCRIPTION ERE CMD...: CMD fails, saying ERE (say, the error
+# message a refusal must give).
+kt_fails() { _kt_p1=$1; shift; kt_said "$_kt_p1" fails "$@"; }

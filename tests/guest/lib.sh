@@ -33,8 +33,14 @@ kheaders_is_module() { grep -qx 'CONFIG_IKHEADERS=m' "$KH_BUILD/.config"; }
 # config_on OPTION: CONFIG_OPTION=y in the kernel under test.
 config_on() { grep -qx "CONFIG_$1=y" "$KH_BUILD/.config"; }
 
+# yes_no TEST...: "yes" when test(1) says so, else "no".
+yes_no() { if test "$@"; then echo yes; else echo no; fi; }
+
 # loaded: whether kheaders is loaded, as yes or no.
 loaded() { grep -q '^kheaders ' /proc/modules && echo yes || echo no; }
+
+# stat_of FIELD: the kheaders filesystem's decode counter FIELD (debugfs).
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/kheaders/stats; }
 
 # private_modules: a writable copy of /lib/modules in its place (the
 # host's, shared over 9p, is read-only here).
