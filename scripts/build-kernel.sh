@@ -40,6 +40,9 @@ image=$(kernel_image "$arch")
 tree=$(patched_tree "$ver")
 out=$KH_CACHE/build/$name
 mkdir -p "$out"
+# One build of a directory at a time (tests/run.sh runs suites side by
+# side; it gives each kernel to one of them).
+cache_lock "build-$name"
 kmake=(kernel_make "$tree" "$out")
 
 # Reconfigure only when the fragments change, so .config keeps its mtime

@@ -4,6 +4,13 @@
 KH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KH_CACHE=${KHEADERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kheaders}
 KH_JOBS=${KH_JOBS:-$(nproc)}
+# The locale changes only the language of the compiler's messages.  Left
+# in ccache's hash, it makes a build under another locale (the
+# reproducibility test's) miss every object.
+case ,${CCACHE_SLOPPINESS:-}, in
+*,locale,*) ;;
+*) export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:+$CCACHE_SLOPPINESS,}locale ;;
+esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -47,10 +54,21 @@ need_tools() {
 	[ -z "$missing" ] || die "missing tools:$missing (run scripts/install-deps.sh as root)"
 }
 
+# cache_lock NAME, cache_unlock: take and drop an exclusive lock on
+# $KH_CACHE/NAME.lock, so that suites run side by side do not unpack or
+# patch the same tree at once.
+cache_lock() {
+	mkdir -p "$KH_CACHE"
+	exec {kh_lock_fd}>"$KH_CACHE/$1.lock" || die "cannot open $KH_CACHE/$1.lock"
+	flock "$kh_lock_fd" || die "cannot lock $KH_CACHE/$1.lock"
+}
+cache_unlock() { exec {kh_lock_fd}>&-; }
+
 # pristine_tree VERSION: print the path of an unmodified Debian kernel source
 # tree, extracting /usr/src/linux-source-VERSION.tar.xz once.
 pristine_tree() {
 	local ver=$1 tarball=/usr/src/linux-source-$1.tar.xz dir=$KH_CACHE/src/pristine
+	cache_lock "src-$ver"
 	if [ ! -f "$dir/linux-source-$ver/.kh-extracted" ]; then
 		[ -f "$tarball" ] || die "$tarball not found: apt-get install linux-source-$ver"
 		log "extracting $tarball"
@@ -59,6 +77,7 @@ pristine_tree() {
 		tar -xf "$tarball" -C "$dir"
 		touch "$dir/linux-source-$ver/.kh-extracted"
 	fi
+	cache_unlock
 	echo "$dir/linux-source-$ver"
 }
 
@@ -91,6 +110,7 @@ checkpatch_script() {
 patched_tree() {
 	local ver=$1 src dst=$KH_CACHE/src/linux-$1-kheaders
 	src=$(pristine_tree "$ver")
+	cache_lock "tree-$ver"
 	if [ ! -f "$dst/.kh-copied" ]; then
 		log "making patched tree $dst"
 		rm -rf "$dst"
@@ -98,6 +118,7 @@ patched_tree() {
 		touch "$dst/.kh-copied"
 	fi
 	"$KH_REPO/scripts/apply.sh" "$dst" >&2 || die "apply.sh failed on $dst"
+	cache_unlock
 	echo "$dst"
 }
 

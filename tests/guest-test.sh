@@ -2,7 +2,7 @@
 # The skeleton of every guest test, sourced after tests/lib.sh:
 #   guest_kernel 6.12 m 0      build the kernel (harness_build), or end
 #   ...host-side checks on $build...
-#   guest_run fs.sh -t 2400    boot it, run tests/guest/fs.sh, forward the
+#   guest_run debug.sh -t 2400 boot it, run tests/guest/debug.sh, forward the
 #                              KTAP results the guest printed, require
 #                              that it ran to the end and exited 0, that
 #                              every result reached the console, and that

@@ -4,41 +4,105 @@
 # Run the test tiers and print one closing line for all of them.  Each
 # suite prints TAP (tests/lib.sh); this counts its results.
 #   tests/run.sh          fast tier, then the full tier (kernel builds, QEMU)
-#   tests/run.sh --fast   fast tier only (seconds)
+#   tests/run.sh --fast   fast tier only (a minute or two)
+#
+# The full tier runs in two lanes side by side: much of it uses one CPU
+# (no-op makes, archive generation, guests building one module), so the
+# other lane fills the second.  Each kernel belongs to one lane, so no
+# build directory is built by both at once.  Lane B's suites on the 6.12
+# tree wait for test-staleness.sh, which edits that tree.  A suite's
+# progress lines ("==> ") show as they come, tagged with its name; its
+# results show in one block when it ends.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-suites=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
+lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
+lane_b=()
 if [ "${1:-}" != --fast ]; then
-	suites+=(test-apply.sh test-staleness.sh test-kbuild.sh "test-kbuild.sh -v 6.1"
-		test-series.sh test-reproducible.sh
-		"test-guest-workflow.sh" "test-guest-workflow.sh -y" "test-guest-workflow.sh -l"
-		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
-		test-guest-bpf.sh "test-guest-bpf.sh -l"
-		test-guest-fs.sh test-guest-stress.sh
-		test-guest-debug.sh test-guest-arm64.sh "test-guest-arm64.sh -l")
+	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
+		test-reproducible.sh "test-guest-workflow.sh" "test-guest-workflow.sh -y"
+		test-guest-debug.sh)
+	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
+		test-guest-bpf.sh after:test-staleness.sh "test-guest-workflow.sh -l"
+		"test-guest-bpf.sh -l" test-guest-arm64.sh "test-guest-arm64.sh -l")
 fi
 
-passed=0 failed=0 skipped=0
-for s in "${suites[@]}"; do
-	echo "=== tests/$s"
-	start=$(date +%s)
-	out=$(mktemp)
+state=$(mktemp -d)
+trap 'rm -rf "$state"' EXIT
+
+# say: print stdin's lines at once, not between another suite's lines.
+say() { flock "$state/print.lock" cat; }
+
+# run_suite SUITE: run it, show its progress, then its results and counts.
+run_suite() {
+	local s=$1 out=$state/${1// /_} start=$SECONDS rc p f k
+	say <<<"==> [$s] started"
 	# shellcheck disable=SC2086 # the suite name carries its options
-	KH_UNDER_RUNNER=1 "$here"/$s 2>&1 | tee "$out"
+	KH_UNDER_RUNNER=1 "$here"/$s 2>&1 | tee "$out" |
+		while IFS= read -r line; do
+			case $line in
+			'==> '*) say <<<"==> [$s] ${line#==> }" ;;
+			esac
+		done
 	rc=${PIPESTATUS[0]}
 	# The suite's TAP results (see tests/lib.sh).
 	k=$(grep -cE '^ok [0-9]+ .* # SKIP$' "$out")
 	p=$(($(grep -cE '^ok [0-9]+ ' "$out") - k))
 	f=$(grep -cE '^not ok [0-9]+ ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - tests/$s exited $rc without reporting a failure"
+		echo "not ok - tests/$s exited $rc without reporting a failure" >>"$out"
 		f=1
 	fi
-	rm -f "$out"
-	echo "=== tests/$s: $p passed, $f failed, $k skipped in $(($(date +%s) - start)) s"
-	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
+	{
+		echo "=== tests/$s"
+		grep -v '^==> ' "$out"
+		echo "=== tests/$s: $p passed, $f failed, $k skipped in $((SECONDS - start)) s"
+	} | say
+	echo "$p $f $k" >"$out.counts"
+	touch "$out.done"
+}
+
+# lane SUITE...: run the suites in turn; after:SUITE waits for SUITE.
+lane() {
+	local s
+	for s in "$@"; do
+		case $s in
+		after:*)
+			while [ ! -e "$state/${s#after:}.done" ]; do
+				sleep 5
+			done
+			;;
+		*) run_suite "$s" ;;
+		esac
+	done
+}
+
+# Each lane in its own process group (job control on): interrupted, this
+# stops both whole lanes; and their suites get SIGINT as a foreground
+# command would (test-install.sh checks how the installer handles it).
+set -m
+lane "${lane_a[@]}" &
+pids=$!
+if [ ${#lane_b[@]} -gt 0 ]; then
+	lane "${lane_b[@]}" &
+	pids="$pids $!"
+fi
+set +m
+# shellcheck disable=SC2064 # these process groups, now
+trap "kill -TERM -- -${pids// / -} 2>/dev/null; exit 130" INT TERM HUP
+# shellcheck disable=SC2086 # one PID per word
+wait $pids
+
+passed=0 failed=0 skipped=0
+for s in "${lane_a[@]}" "${lane_b[@]}"; do
+	case $s in after:*) continue ;; esac
+	if read -r p f k 2>/dev/null <"$state/${s// /_}.counts"; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
+	else
+		echo "not ok - tests/$s did not finish"
+		failed=$((failed + 1))
+	fi
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

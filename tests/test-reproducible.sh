@@ -41,7 +41,7 @@ log "second build as uid $uid in $other (umask 077, TZ=Asia/Tokyo, -j3)"
 if setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i \
 	PATH="$PATH" HOME="$other" TZ=Asia/Tokyo LC_ALL=C.UTF-8 \
 	CCACHE_DIR="$cache" CCACHE_READONLY=1 CCACHE_TEMPDIR="$other/.ccache-tmp" \
-	CCACHE_SLOPPINESS=locale KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
+	CCACHE_SLOPPINESS="$CCACHE_SLOPPINESS" KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
 	bash -c 'umask 077 && exec make -C "$1" O="$2" -j3 "${@:3}" olddefconfig bzImage modules' \
 		_ "$tree" "$other" "${KH_MAKE_VARS[@]}" >"$KH_CACHE/build/repro/build.log" 2>&1; then
 	ok "second build as another user"

@@ -3,7 +3,7 @@
 #
 # Run in the debug guest (KASAN, KFENCE, kmemleak, lockdep, UBSAN,
 # FORTIFY_SOURCE, DEBUG_LIST, failslab): the stress cases, the filesystem
-# cases without the timing runs, module load and init and then mount under
+# cases and kheaders-install, module load and init and then mount under
 # injected slab failures, then a kmemleak scan.  Prints KTAP
 # (tests/guest/ktap.sh).
 
@@ -25,7 +25,7 @@ phase stress
 sh "$here/stress.sh"
 
 phase fs
-KH_FS_LIGHT=1 sh "$here/fs.sh"
+sh "$here/fs.sh"
 
 # Fail the Nth slab allocation of module load and init, for N = 1, 2, ...
 # until the load no longer reaches N, and the same for mount: each

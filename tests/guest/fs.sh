@@ -4,12 +4,11 @@
 # The kheaders filesystem, in the test guest: same tree as the archive,
 # module build from the mount, read-only everywhere, rmmod refused while
 # mounted, several mounts, 8 concurrent readers on a cold cache, and the
-# memory and time it costs.  Prints KTAP (tests/guest/ktap.sh), and
-# KH-MEM, KH-TIME and KH-STATS lines for the figures the host logs.  With
-# KH_FS_LIGHT=1 (the debug guest), no timing runs and no installer.
+# memory and time it costs; then scripts/kheaders-install (install.sh).
+# Prints KTAP (tests/guest/ktap.sh), and KH-MEM, KH-TIME and KH-STATS
+# lines for the figures the host logs.
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-light=${KH_FS_LIGHT:-0}
 mnt=/tmp/khfs
 ref=/tmp/khref
 KT_AREA=fs
@@ -204,27 +203,6 @@ done
 kt_eq "8 concurrent cold readers, every checksum right ($(wc -l </tmp/sums-ref) files each)" $good/8 8/8
 stats readers-cold
 
-if [ "$light" = 0 ]; then
-	# Module build time, from the mount against from the extracted copy
-	# on tmpfs, both warm, alternated; and once on a fresh mount with a
-	# cold cache.
-	for run in 1 2; do
-		t0=$(now)
-		build_module $ref /tmp/hello-ref
-		echo "KH-TIME build-ref-$run $t0 $(now) rc=$?"
-		t0=$(now)
-		build_module $mnt /tmp/hello-mnt
-		echo "KH-TIME build-mnt-$run $t0 $(now) rc=$?"
-	done
-	umount $mnt
-	drop_caches
-	mount -t kheaders none $mnt
-	t0=$(now)
-	build_module $mnt /tmp/hello-mnt
-	echo "KH-TIME build-mnt-cold $t0 $(now) rc=$?"
-	stats build-mnt-cold
-fi
-
 mem before-umount
 kt_check "umount" umount $mnt
 if kheaders_is_module; then
@@ -235,6 +213,4 @@ if kheaders_is_module; then
 fi
 mem after-umount
 
-if [ "$light" = 0 ]; then
-	sh "$repo/tests/guest/install.sh"
-fi
+sh "$repo/tests/guest/install.sh"
