@@ -4,13 +4,6 @@
 KH_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KH_CACHE=${KHEADERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kheaders}
 KH_JOBS=${KH_JOBS:-$(nproc)}
-# The locale changes only the language of the compiler's messages.  Left
-# in ccache's hash, it makes a build under another locale (the
-# reproducibility test's) miss every object.
-case ,${CCACHE_SLOPPINESS:-}, in
-*,locale,*) ;;
-*) export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:+$CCACHE_SLOPPINESS,}locale ;;
-esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

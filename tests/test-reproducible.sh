@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Full tier: build the same 6.12 tree and config a second time, in another
-# (longer) build directory, as another user, with another umask, locale,
-# time zone, -j level and build user/host name, later in time; the two
-# kheaders archives must be byte-identical.  The second build reads the
-# first one's ccache: a hit needs the same preprocessed source and flags,
-# so it cannot hide a build path that leaks into a host tool.
+# (longer) build directory, as another user, with another umask,
+# collation, time zone, -j level and build user/host name, later in time;
+# the two kheaders archives must be byte-identical.  The second build reads
+# the first one's ccache: a hit needs the same preprocessed source and
+# flags, so it cannot hide a build path that leaks into a host tool.
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
@@ -36,12 +36,19 @@ while [ "$d" != / ]; do
 	d=$(dirname "$d")
 done
 chmod -R o+rX "$cache"
-log "second build as uid $uid in $other (umask 077, TZ=Asia/Tokyo, -j3)"
+# ccache hashes these locale variables (and its own settings): passed on
+# as they are here, or the second build would miss every object.  The
+# collation, which ccache does not hash, changes (unless LC_ALL is set).
+keep=()
+for v in LANG LC_ALL LC_CTYPE LC_MESSAGES CCACHE_SLOPPINESS; do
+	[ -z "${!v+set}" ] || keep+=("$v=${!v}")
+done
+log "second build as uid $uid in $other (umask 077, LC_COLLATE=POSIX, TZ=Asia/Tokyo, -j3)"
 # shellcheck disable=SC2016 # expanded by the inner bash
 if setpriv --reuid="$uid" --regid="$uid" --clear-groups env -i \
-	PATH="$PATH" HOME="$other" TZ=Asia/Tokyo LC_ALL=C.UTF-8 \
+	PATH="$PATH" HOME="$other" TZ=Asia/Tokyo LC_COLLATE=POSIX "${keep[@]}" \
 	CCACHE_DIR="$cache" CCACHE_READONLY=1 CCACHE_TEMPDIR="$other/.ccache-tmp" \
-	CCACHE_SLOPPINESS="$CCACHE_SLOPPINESS" KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
+	KBUILD_BUILD_USER=someone KBUILD_BUILD_HOST=elsewhere \
 	bash -c 'umask 077 && exec make -C "$1" O="$2" -j3 "${@:3}" olddefconfig bzImage modules' \
 		_ "$tree" "$other" "${KH_MAKE_VARS[@]}" >"$KH_CACHE/build/repro/build.log" 2>&1; then
 	ok "second build as another user"
