@@ -27,7 +27,7 @@ pkgs="busybox-static coreutils dash bash grep sed mawk findutils diffutils
 util-linux mount kmod tar xz-utils make gcc gcc-12 binutils libc6-dev
 clang lld llvm"
 root=$KH_CACHE/root/$arch
-# One maker at a time (tests/run.sh runs suites side by side).
+# One maker at a time (see cache_lock).
 cache_lock "root-$arch"
 stamp=$(echo "$arch bookworm $pkgs" | sha256sum | cut -c1-64)
 if [ "$(cat "$root/.kh-root" 2>/dev/null)" = "$stamp" ]; then

@@ -40,8 +40,7 @@ image=$(kernel_image "$arch")
 tree=$(patched_tree "$ver")
 out=$KH_CACHE/build/$name
 mkdir -p "$out"
-# One build of a directory at a time (tests/run.sh runs suites side by
-# side; it gives each kernel to one of them).
+# One build of a directory at a time (see cache_lock).
 cache_lock "build-$name"
 kmake=(kernel_make "$tree" "$out")
 

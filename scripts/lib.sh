@@ -48,8 +48,9 @@ need_tools() {
 }
 
 # cache_lock NAME, cache_unlock: take and drop an exclusive lock on
-# $KH_CACHE/NAME.lock, so that suites run side by side do not unpack or
-# patch the same tree at once.
+# $KH_CACHE/NAME.lock, so that suites run side by side (tests/run.sh) do
+# not make the same tree, kernel or guest root at once.  A script that
+# never unlocks holds the lock until it exits.
 cache_lock() {
 	mkdir -p "$KH_CACHE"
 	exec {kh_lock_fd}>"$KH_CACHE/$1.lock" || die "cannot open $KH_CACHE/$1.lock"
