@@ -83,16 +83,15 @@ lane() {
 # command would (test-install.sh checks how the installer handles it).
 set -m
 lane "${lane_a[@]}" &
-pids=$!
+groups=(-$!)
 if [ ${#lane_b[@]} -gt 0 ]; then
 	lane "${lane_b[@]}" &
-	pids="$pids $!"
+	groups+=(-$!)
 fi
 set +m
 # shellcheck disable=SC2064 # these process groups, now
-trap "kill -TERM -- -${pids// / -} 2>/dev/null; exit 130" INT TERM HUP
-# shellcheck disable=SC2086 # one PID per word
-wait $pids
+trap "kill -TERM -- ${groups[*]} 2>/dev/null; exit 130" INT TERM HUP
+wait
 
 passed=0 failed=0 skipped=0
 for s in "${lane_a[@]}" "${lane_b[@]}"; do

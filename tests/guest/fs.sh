@@ -74,7 +74,7 @@ blocks_cover() {
 	[ "$size" -gt 0 ] && [ "$held" -ge "$size" ] && [ "$du" -gt 0 ]
 }
 
-# The same module source built twice at once would clash; one copy each.
+# build_module TREE DIR: kh_hello, copied to DIR, built against TREE.
 build_module() {
 	rm -rf "$2" && cp -r "$repo/tests/modules/kh_hello" "$2" &&
 		make -s -C "$1" M="$2" modules >"$2.log" 2>&1
