@@ -122,6 +122,14 @@ patched_tree() {
 # happens to have a Rust toolchain (Kconfig records its version).
 KH_MAKE_VARS=(CC="ccache gcc" HOSTCC="ccache gcc" RUSTC=false)
 
+# ccache's depend mode: on a miss it compiles once and takes the headers
+# from the compiler's -MMD output, where the default mode runs the
+# preprocessor twice more.  That makes a cold kernel build about a quarter
+# cheaper.  Hits are the same in both modes (direct), and their entries are
+# shared; what depend mode gives up, hits on preprocessed output across
+# configurations, each build here pays for with its own compile anyway.
+export CCACHE_DEPEND=1
+
 # kernel_vars ARCH LLVM: set KH_MAKE_VARS for a build for ARCH (x86_64,
 # or arm64 cross-built with aarch64-linux-gnu-gcc), with clang and lld
 # (LLVM=1) when LLVM is 1.

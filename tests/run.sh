@@ -34,12 +34,28 @@ trap 'rm -rf "$state"' EXIT
 # say: print stdin's lines at once, not between another suite's lines.
 say() { flock "$state/print.lock" cat; }
 
+# cpu_seconds FILE: the children's user and system times that bash's
+# times wrote to FILE (its last line: 1m2.500s 0m3.250s), added up, in
+# whole seconds; "?" when the suite did not get to write them.
+cpu_seconds() {
+	[ -s "$1" ] || { echo '?'; return; }
+	tail -n 1 "$1" | awk '{ for (i = 1; i <= NF; i++) { split($i, t, "m"); s += t[1] * 60 + t[2] } }
+		END { printf "%d\n", s + 0.5 }'
+}
+
 # run_suite SUITE: run it, show its progress, then its results and counts.
 run_suite() {
 	local s=$1 out=$state/${1// /_} start=$SECONDS rc p f k
 	say <<<"==> [$s] started"
+	# The subshell also records the CPU time the suite used, its
+	# guests and compilers included (bash's times: children's user, sys).
 	# shellcheck disable=SC2086 # the suite name carries its options
-	KH_UNDER_RUNNER=1 "$here"/$s 2>&1 | tee "$out" |
+	(
+		KH_UNDER_RUNNER=1 "$here"/$s
+		rc=$?
+		times >"$out.cpu"
+		exit $rc
+	) 2>&1 | tee "$out" |
 		while IFS= read -r line; do
 			case $line in
 			'==> '*) say <<<"==> [$s] ${line#==> }" ;;
@@ -57,7 +73,7 @@ run_suite() {
 	{
 		echo "=== tests/$s"
 		grep -v '^==> ' "$out"
-		echo "=== tests/$s: $p passed, $f failed, $k skipped in $((SECONDS - start)) s"
+		echo "=== tests/$s: $p passed, $f failed, $k skipped in $((SECONDS - start)) s, CPU $(cpu_seconds "$out.cpu") s"
 	} | say
 	echo "$p $f $k" >"$out.counts"
 	touch "$out.done"
@@ -93,9 +109,11 @@ set +m
 trap "kill -TERM -- ${groups[*]} 2>/dev/null; exit 130" INT TERM HUP
 wait
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 cpu=0
 for s in "${lane_a[@]}" "${lane_b[@]}"; do
 	case $s in after:*) continue ;; esac
+	c=$(cpu_seconds "$state/${s// /_}.cpu")
+	[ "$c" = '?' ] || cpu=$((cpu + c))
 	if read -r p f k 2>/dev/null <"$state/${s// /_}.counts"; then
 		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
 	else
@@ -103,5 +121,6 @@ for s in "${lane_a[@]}" "${lane_b[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
+echo "=== all suites: $SECONDS s, CPU $cpu s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

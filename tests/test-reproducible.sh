@@ -5,8 +5,8 @@
 # (longer) build directory, as another user, with another umask,
 # collation, time zone, -j level and build user/host name, later in time;
 # the two kheaders archives must be byte-identical.  The second build reads
-# the first one's ccache: a hit needs the same preprocessed source and
-# flags, so it cannot hide a build path that leaks into a host tool.
+# the first one's ccache: a hit needs the same source, headers and flags,
+# so it cannot hide a build path that leaks into a host tool.
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
@@ -40,7 +40,7 @@ chmod -R o+rX "$cache"
 # as they are here, or the second build would miss every object.  The
 # collation, which ccache does not hash, changes (unless LC_ALL is set).
 keep=()
-for v in LANG LC_ALL LC_CTYPE LC_MESSAGES CCACHE_SLOPPINESS; do
+for v in LANG LC_ALL LC_CTYPE LC_MESSAGES CCACHE_SLOPPINESS CCACHE_DEPEND; do
 	[ -z "${!v+set}" ] || keep+=("$v=${!v}")
 done
 log "second build as uid $uid in $other (umask 077, LC_COLLATE=POSIX, TZ=Asia/Tokyo, -j3)"
