@@ -4,11 +4,12 @@
 # Full tier: Linux 6.12 cross-built for arm64 on this x86-64 machine, with
 # aarch64-linux-gnu-gcc (or with clang and lld, LLVM=1, with -l), booted
 # under qemu-system-aarch64 with an arm64 Debian userspace
-# (scripts/build-guest-root.sh) that has the device's own compiler.  The
+# (scripts/build-guest-root.sh) that has the device's own compilers.  The
 # archive's programs must be arm64 ones; in the guest the user's workflow
-# runs as written, and with gcc also tests/guest/arm64.sh's steps: the
-# mounted archive, kheaders-install, two modules sharing a symbol, a
-# Debian DKMS source, and the negative control.  The guest checks.
+# runs as written, then tests/guest/arm64.sh's steps: the mounted
+# archive, kheaders-install, two modules sharing a symbol, a Debian DKMS
+# source, and the negative control.  The guest checks.  The full tier
+# runs it with -l, the way Android builds its kernels.
 #
 # usage: tests/test-guest-arm64.sh [-l]
 
@@ -45,32 +46,27 @@ check "$name: every ELF file in the archive is for AArch64" \
 	only_lines "$tree.machines" ' AArch64$'
 rm -f "$tree.machines"
 
-if [ "$llvm" = 0 ]; then
-	# The negative control's archive: the same tree with this machine's
-	# programs, as it was packed before they were built for the kernel.
-	cp "$build/scripts/basic/fixdep" "$tree/scripts/basic/fixdep"
-	cp "$build/scripts/mod/modpost" "$tree/scripts/mod/modpost"
-	elf_machines "$tree" >"$tree.machines"
-	check "$name: the negative control's archive carries x86-64 programs" \
-		has_lines "$tree.machines" '^scripts/basic/fixdep X86-64$' '^scripts/mod/modpost X86-64$'
-	rm -f "$tree.machines"
-	tar -cJf "$build/kheaders-host-programs.tar.xz" -C "$tree" .
+# The negative control's archive: the same tree with this machine's
+# programs, as it was packed before they were built for the kernel.
+cp "$build/scripts/basic/fixdep" "$tree/scripts/basic/fixdep"
+cp "$build/scripts/mod/modpost" "$tree/scripts/mod/modpost"
+elf_machines "$tree" >"$tree.machines"
+check "$name: the negative control's archive carries x86-64 programs" \
+	has_lines "$tree.machines" '^scripts/basic/fixdep X86-64$' '^scripts/mod/modpost X86-64$'
+rm -f "$tree.machines"
+tar -cJf "$build/kheaders-host-programs.tar.xz" -C "$tree" .
 
-	# The third-party module: LiME, from Debian 12's lime-forensics-dkms
-	# (the Debian 12 DKMS sources tried that build on 6.12 at all), and
-	# its control build against the full build tree, cross-compiled here.
-	rm -rf "$build/dkms"
-	dkms_sources "$build/dkms" lime-forensics-dkms
-	src=$(cd "$build/dkms/usr/src" && echo lime-forensics-*)
-	echo "$src" >"$build/dkms/name"
-	check "$src: Debian's DKMS source is there" test -f "$build/dkms/usr/src/$src/dkms.conf"
-	rm -rf "$build/dkms/control" && cp -r "$build/dkms/usr/src/$src" "$build/dkms/control"
-	check "$src: control build against the full build tree" \
-		quiet_make "$build/dkms/control.log" -C "$build" "${KH_MAKE_VARS[@]}" M="$build/dkms/control" modules
-	script=arm64.sh timeout=3000
-else
-	script=workflow.sh timeout=1500
-fi
+# The third-party module: LiME, from Debian 12's lime-forensics-dkms
+# (the Debian 12 DKMS sources tried that build on 6.12 at all), and
+# its control build against the full build tree, cross-compiled here.
+rm -rf "$build/dkms"
+dkms_sources "$build/dkms" lime-forensics-dkms
+src=$(cd "$build/dkms/usr/src" && echo lime-forensics-*)
+echo "$src" >"$build/dkms/name"
+check "$src: Debian's DKMS source is there" test -f "$build/dkms/usr/src/$src/dkms.conf"
+rm -rf "$build/dkms/control" && cp -r "$build/dkms/usr/src/$src" "$build/dkms/control"
+check "$src: control build against the full build tree" \
+	quiet_make "$build/dkms/control.log" -C "$build" "${KH_MAKE_VARS[@]}" M="$build/dkms/control" modules
 
-guest_run "$script" -r "$root" -t "$timeout"
+guest_run arm64.sh -r "$root" -t 3000
 summary

@@ -8,7 +8,8 @@
 # made it, that vmlinux.o is linked and modpost run once per clean build,
 # that a no-op make runs nothing of ours, that any deleted output is
 # remade, and that the archive linked into kheaders.ko or vmlinux is the
-# one in the build tree.
+# one in the build tree.  On 6.12 both flavors, =y with clang and lld
+# (LLVM=1); on 6.1, =m.
 #
 # usage: tests/test-kbuild.sh [-v VERSION]   (6.12 by default, or 6.1)
 
@@ -27,7 +28,6 @@ done
 # The guest kernel of this version gives the configuration.
 base=$(harness_build "$ver" m 0) || { bad "$ver-m: kernel build"; summary; exit; }
 tree=$(patched_tree "$ver")
-kernel_vars x86_64 0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$KH_REPO/tests/modules/kh_hello" "$work/ext"
@@ -88,27 +88,29 @@ symvers_has() {
 	tar -xJOf "$archive" ./Module.symvers | grep -E "^0x[0-9a-f]+"$'\t'"$1"$'\t'"$2"$'\t' >/dev/null
 }
 
-for fl in m y; do
-	name=kbuild-$ver-$fl
+# The =y flows are the same on both versions and need a kernel compiled
+# for them; the 6.12 one is the =y guest kernel, built anyway.
+flavors="m y"
+[ "$ver" = 6.12 ] || flavors=m
+for fl in $flavors; do
+	llvm=0
+	[ "$fl" = y ] && llvm=1
+	name=kbuild-$(harness_name "$ver" "$fl" "$llvm")
 	build=$KH_CACHE/build/$name
 	archive=$build/kernel/kheaders_data.tar.xz
 	mkdir -p "$build"
-	# A guest kernel's configuration where there is one, whose objects
-	# ccache holds.  =m: kheaders_fs.ko is an in-tree module with
-	# exports.  6.12 =y: the =y guest kernel, which has no modules.  6.1
-	# =y: the =m one built in, with crc-ccitt as a module with an export.
+	kernel_vars x86_64 "$llvm"
+	# A guest kernel's configuration, whose objects ccache holds.  =m:
+	# kheaders_fs.ko is an in-tree module with exports.  =y: the =y
+	# guest kernel, which has no modules.
 	export_sym=kheaders_fs_register export_mod=kernel/kheaders_fs
-	if [ "$fl-$ver" = y-6.12 ]; then
-		cfg=$(harness_build 6.12 y 0) || { bad "6.12-y: kernel build"; continue; }
+	if [ "$fl" = y ]; then
+		cfg=$(harness_build "$ver" y "$llvm") ||
+			{ bad "$(harness_name "$ver" y "$llvm"): kernel build"; continue; }
 		cp "$cfg/.config" "$build/.config"
 		export_sym=
 	else
 		cp "$base/.config" "$build/.config"
-	fi
-	if [ "$fl-$ver" = y-6.1 ]; then
-		"$tree/scripts/config" --file "$build/.config" --set-val IKHEADERS y \
-			--module CRC_CCITT
-		export_sym=crc_ccitt export_mod=lib/crc-ccitt
 	fi
 	mk config.log olddefconfig || { bad "$name: configure"; continue; }
 

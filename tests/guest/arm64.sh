@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # On an arm64 guest whose kernel was cross-built on x86-64, with an arm64
-# Debian userspace and its own gcc (tests/test-guest-arm64.sh): the
+# Debian userspace and its own compiler (tests/test-guest-arm64.sh): the
 # user's workflow (tests/guest/workflow.sh), then the same from the
 # mounted archive, through scripts/kheaders-install in both modes, an
 # external build of two modules where one uses the other's export, a
