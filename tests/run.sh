@@ -8,26 +8,30 @@
 #
 # The full tier runs in two lanes side by side: much of it uses one CPU
 # (no-op makes, archive generation, guests building one module), so the
-# other lane fills the second.  Each kernel belongs to one lane, so no
-# build directory is built by both at once.  Lane B's suites on the 6.12
-# tree wait for test-staleness.sh, which edits that tree.  A suite's
-# progress lines ("==> ") show as they come, tagged with its name; its
-# results show in one block when it ends.
+# other lane fills the second.  A kernel is used by one lane at a time,
+# so no build directory is built by both at once: a suite that needs a
+# kernel the other lane builds waits for that suite (after:SUITE), and
+# lane B's suites on the 6.12 tree wait for test-staleness.sh, which
+# edits that tree.  A suite's progress lines ("==> ") show as they come,
+# tagged with its name; its results show in one block when it ends.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-# Five kernels: 6.12 gcc =m (staleness to workflow), 6.12 clang =y (the
-# kbuild =y flows, its workflow and bpf), 6.1 gcc =m, the 6.12 debug
-# kernel and arm64 clang.
+# Five kernels: 6.12 gcc =m (staleness to workflow) and 6.12 clang =y
+# (the kbuild =y flows, its workflow and bpf) in lane A; 6.1 gcc =m
+# (built by lane B's kbuild suite; its guests then run in lane A), the
+# 6.12 debug kernel and arm64 clang in lane B.  So split, the lanes take
+# about the same time from cold.
 lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
 lane_b=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
 		test-reproducible.sh test-guest-workflow.sh "test-guest-workflow.sh -y -l"
-		"test-guest-bpf.sh -l" "test-guest-arm64.sh -l")
-	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
-		test-guest-bpf.sh after:test-staleness.sh test-guest-debug.sh)
+		"test-guest-bpf.sh -l" "after:test-kbuild.sh -v 6.1"
+		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh test-guest-bpf.sh)
+	lane_b+=("test-kbuild.sh -v 6.1" after:test-staleness.sh "test-guest-arm64.sh -l"
+		test-guest-debug.sh)
 fi
 
 state=$(mktemp -d)
@@ -87,7 +91,8 @@ lane() {
 	for s in "$@"; do
 		case $s in
 		after:*)
-			while [ ! -e "$state/${s#after:}.done" ]; do
+			s=${s#after:}
+			while [ ! -e "$state/${s// /_}.done" ]; do
 				sleep 5
 			done
 			;;

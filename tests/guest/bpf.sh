@@ -39,7 +39,11 @@ mount -t tracefs none /sys/kernel/tracing 2>/dev/null
 # source link, as on a device that has no headers package.
 private_modules
 rm -f "/lib/modules/$rel/build" "/lib/modules/$rel/source"
+# kheaders-install mounts under /run, or (with no kheaders filesystem,
+# as on the =y kernel) unpacks into /usr/src: writable ones, as a device
+# has.
 mount -t tmpfs -o mode=0755 none /run
+mount -t tmpfs -o mode=0755 none /usr/src
 kt_eq "no BTF, no build link, kheaders not loaded at the start" \
 	"btf=$(yes_no -e /sys/kernel/btf/vmlinux) build-link=$(yes_no -e "/lib/modules/$rel/build") loaded=$(loaded)" \
 	"btf=no build-link=no loaded=no"
