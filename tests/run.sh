@@ -18,20 +18,19 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-# Five kernels: 6.12 gcc =m (staleness to workflow) and 6.12 clang =y
-# (the kbuild =y flows, its workflow and bpf) in lane A; 6.1 gcc =m
-# (built by lane B's kbuild suite; its guests then run in lane A), the
-# 6.12 debug kernel and arm64 clang in lane B.  So split, the lanes take
-# about the same time from cold.
+# Five kernels: 6.12 gcc =m (staleness to workflow), 6.12 clang =y
+# (built by the kbuild suite) and arm64 clang in lane A; 6.1 gcc =m and
+# the 6.12 debug kernel in lane B, which then runs the =y kernel's
+# guests.  So split, from cold, lane B ends a little before lane A's
+# last guest.
 lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
 lane_b=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
-		test-reproducible.sh test-guest-workflow.sh "test-guest-workflow.sh -y -l"
-		"test-guest-bpf.sh -l" "after:test-kbuild.sh -v 6.1"
-		"test-guest-workflow.sh -v 6.1" test-guest-dkms.sh test-guest-bpf.sh)
-	lane_b+=("test-kbuild.sh -v 6.1" after:test-staleness.sh "test-guest-arm64.sh -l"
-		test-guest-debug.sh)
+		test-reproducible.sh test-guest-workflow.sh "test-guest-arm64.sh -l")
+	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
+		test-guest-bpf.sh after:test-staleness.sh test-guest-debug.sh
+		after:test-kbuild.sh "test-guest-workflow.sh -y -l" "test-guest-bpf.sh -l")
 fi
 
 state=$(mktemp -d)

@@ -9,21 +9,25 @@
 # that a no-op make runs nothing of ours, that any deleted output is
 # remade, and that the archive linked into kheaders.ko or vmlinux is the
 # one in the build tree.  On 6.12 both flavors, =y with clang and lld
-# (LLVM=1); on 6.1, =m.
+# (LLVM=1) as the =y guest kernel is built; on 6.1 =m, and with -y also
+# =y (gcc; a kernel compiled for this alone, so the full tier leaves it
+# out: the =y rules are the same on both versions).
 #
-# usage: tests/test-kbuild.sh [-v VERSION]   (6.12 by default, or 6.1)
+# usage: tests/test-kbuild.sh [-v VERSION] [-y]   (6.12 by default, or 6.1)
 
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-ver=6.12
-while getopts v: opt; do
+ver=6.12 flavors=m
+while getopts v:y opt; do
 	case $opt in
 	v) ver=$OPTARG ;;
-	*) die "usage: $0 [-v VERSION]" ;;
+	y) flavors="m y" ;;
+	*) die "usage: $0 [-v VERSION] [-y]" ;;
 	esac
 done
+[ "$ver" = 6.12 ] && flavors="m y"
 
 # The guest kernel of this version gives the configuration.
 base=$(harness_build "$ver" m 0) || { bad "$ver-m: kernel build"; summary; exit; }
@@ -88,29 +92,30 @@ symvers_has() {
 	tar -xJOf "$archive" ./Module.symvers | grep -E "^0x[0-9a-f]+"$'\t'"$1"$'\t'"$2"$'\t' >/dev/null
 }
 
-# The =y flows are the same on both versions and need a kernel compiled
-# for them; the 6.12 one is the =y guest kernel, built anyway.
-flavors="m y"
-[ "$ver" = 6.12 ] || flavors=m
 for fl in $flavors; do
 	llvm=0
-	[ "$fl" = y ] && llvm=1
+	[ "$fl-$ver" = y-6.12 ] && llvm=1
 	name=kbuild-$(harness_name "$ver" "$fl" "$llvm")
 	build=$KH_CACHE/build/$name
 	archive=$build/kernel/kheaders_data.tar.xz
 	mkdir -p "$build"
 	kernel_vars x86_64 "$llvm"
-	# A guest kernel's configuration, whose objects ccache holds.  =m:
-	# kheaders_fs.ko is an in-tree module with exports.  =y: the =y
-	# guest kernel, which has no modules.
+	# A guest kernel's configuration where there is one, whose objects
+	# ccache holds.  =m: kheaders_fs.ko is an in-tree module with
+	# exports.  6.12 =y: the =y guest kernel, which has no modules.  6.1
+	# =y: the =m one built in, with crc-ccitt as a module with an export.
 	export_sym=kheaders_fs_register export_mod=kernel/kheaders_fs
-	if [ "$fl" = y ]; then
-		cfg=$(harness_build "$ver" y "$llvm") ||
-			{ bad "$(harness_name "$ver" y "$llvm"): kernel build"; continue; }
+	if [ "$fl-$ver" = y-6.12 ]; then
+		cfg=$(harness_build 6.12 y 1) || { bad "6.12-y-llvm: kernel build"; continue; }
 		cp "$cfg/.config" "$build/.config"
 		export_sym=
 	else
 		cp "$base/.config" "$build/.config"
+	fi
+	if [ "$fl-$ver" = y-6.1 ]; then
+		"$tree/scripts/config" --file "$build/.config" --set-val IKHEADERS y \
+			--module CRC_CCITT
+		export_sym=crc_ccitt export_mod=lib/crc-ccitt
 	fi
 	mk config.log olddefconfig || { bad "$name: configure"; continue; }
 

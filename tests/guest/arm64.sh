@@ -4,10 +4,11 @@
 # On an arm64 guest whose kernel was cross-built on x86-64, with an arm64
 # Debian userspace and its own compiler (tests/test-guest-arm64.sh): the
 # user's workflow (tests/guest/workflow.sh), then the same from the
-# mounted archive, through scripts/kheaders-install in both modes, an
-# external build of two modules where one uses the other's export, a
-# Debian DKMS source, and a negative control: an archive carrying the
-# build machine's programs must fail here.  Prints KTAP
+# mounted archive, scripts/kheaders-install in both modes (and a build
+# from the tree its extract mode made), an external build of two modules
+# where one uses the other's export, a Debian DKMS source, and a negative
+# control: an archive carrying the build machine's programs must fail
+# here.  Prints KTAP
 # (tests/guest/ktap.sh).
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -48,7 +49,10 @@ mount -t tmpfs -o mode=755 tmpfs /run && mount -t tmpfs -o mode=755 tmpfs /usr/s
 kt_check "kheaders-install" sh "$inst"
 kt_eq "kheaders-install links build to the mount" \
 	"$(readlink "/lib/modules/$rel/build")" "/run/kheaders/$rel"
-hello inst-mount "/lib/modules/$rel/build"
+# A module build from this mount is the fs steps' one above (same
+# filesystem, same options): check that the link serves the kernel's tree.
+kt_check "kheaders-install: the tree behind the link is the kernel's" \
+	cmp "/lib/modules/$rel/build/include/config/auto.conf" "$HOME/headers/include/config/auto.conf"
 kt_check "kheaders-install --remove" sh "$inst" --remove
 kt_check "kheaders-install --extract" sh "$inst" --extract
 kt_eq "kheaders-install --extract links build to the tree" \
