@@ -8,8 +8,7 @@
 # from the tree its extract mode made), an external build of two modules
 # where one uses the other's export, a Debian DKMS source, and a negative
 # control: an archive carrying the build machine's programs must fail
-# here.  Prints KTAP
-# (tests/guest/ktap.sh).
+# here.  Prints KTAP (tests/guest/ktap.sh).
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$(uname -r)
