@@ -37,6 +37,8 @@ need_tools make gcc ccache flex bison bc tar xz patch perl
 kernel_vars "$arch" "$llvm"
 image=$(kernel_image "$arch")
 [ "$arch" = x86_64 ] || frags+=("$KH_REPO/tests/configs/$arch.config")
+# Read the tree while no test edits it (tests/test-staleness.sh).
+tree_lock "$ver" -s
 tree=$(patched_tree "$ver")
 out=$KH_CACHE/build/$name
 mkdir -p "$out"

@@ -58,6 +58,18 @@ cache_lock() {
 }
 cache_unlock() { exec {kh_lock_fd}>&-; }
 
+# tree_lock VERSION MODE, tree_unlock: hold the patched tree of VERSION
+# (patched_tree) shared (MODE -s: a build reads it) or alone (-x: a test
+# edits it), so that no kernel is built from a tree that a test has
+# changed for a moment.  Independent of cache_lock; kept until unlocked
+# or exit.
+tree_lock() {
+	mkdir -p "$KH_CACHE"
+	exec {kh_tree_fd}>"$KH_CACHE/tree-use-$1.lock" || die "cannot open $KH_CACHE/tree-use-$1.lock"
+	flock "$2" "$kh_tree_fd" || die "cannot lock $KH_CACHE/tree-use-$1.lock"
+}
+tree_unlock() { exec {kh_tree_fd}>&-; }
+
 # pristine_tree VERSION: print the path of an unmodified Debian kernel source
 # tree, extracting /usr/src/linux-source-VERSION.tar.xz once.
 pristine_tree() {

@@ -6,31 +6,35 @@
 #   tests/run.sh          fast tier, then the full tier (kernel builds, QEMU)
 #   tests/run.sh --fast   fast tier only (a minute or two)
 #
-# The full tier runs in two lanes side by side: much of it uses one CPU
-# (no-op makes, archive generation, guests building one module), so the
-# other lane fills the second.  A kernel is used by one lane at a time,
-# so no build directory is built by both at once: a suite that needs a
-# kernel the other lane builds waits for that suite (after:SUITE), and
-# lane B's suites on the 6.12 tree wait for test-staleness.sh, which
-# edits that tree.  A suite's progress lines ("==> ") show as they come,
-# tagged with its name; its results show in one block when it ends.
+# The full tier runs in three lanes side by side: much of it uses one
+# CPU (no-op makes, archive generation, guests building one module under
+# emulation), so the other lanes fill the second.  A kernel is used by
+# one lane at a time, so no build directory is built by two at once: a
+# suite that needs a kernel another lane builds waits for that suite
+# (after:SUITE), and lane B's suites on the 6.12 tree wait for
+# test-staleness.sh, which edits that tree (lane C's arm64 kernel build
+# waits on a lock instead: scripts/lib.sh, tree_lock).  A suite's
+# progress lines ("==> ") show as they come, tagged with its name; its
+# results show in one block when it ends.
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-# Five kernels: 6.12 gcc =m (staleness to workflow), 6.12 clang =y
-# (built by the kbuild suite) and arm64 clang in lane A; 6.1 gcc =m and
-# the 6.12 debug kernel in lane B, which then runs the =y kernel's
-# guests.  So split, from cold, lane B ends a little before lane A's
-# last guest.
+# Five kernels: 6.12 gcc =m (staleness to workflow) and 6.12 clang =y
+# (built by the kbuild suite) in lane A; 6.1 gcc =m and the 6.12 debug
+# kernel in lane B, which then runs the =y kernel's guests; arm64 clang
+# in lane C, from the start, so that its long emulated guest runs while
+# the other lanes compile.  So split, from cold, lanes A and B end
+# together.
 lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
-lane_b=()
+lane_b=() lane_c=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
-		test-reproducible.sh test-guest-workflow.sh "test-guest-arm64.sh -l")
+		test-reproducible.sh test-guest-workflow.sh)
 	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
 		test-guest-bpf.sh after:test-staleness.sh test-guest-debug.sh
 		after:test-kbuild.sh "test-guest-workflow.sh -y -l" "test-guest-bpf.sh -l")
+	lane_c+=("test-guest-arm64.sh -l")
 fi
 
 state=$(mktemp -d)
@@ -109,6 +113,8 @@ groups=(-$!)
 if [ ${#lane_b[@]} -gt 0 ]; then
 	lane "${lane_b[@]}" &
 	groups+=(-$!)
+	lane "${lane_c[@]}" &
+	groups+=(-$!)
 	# The arm64 guest root is downloads and unpacking, little CPU: made
 	# while the kernels compile, it is ready when the arm64 test asks
 	# for it.  If this fails, that test's own attempt reports why.
@@ -121,7 +127,7 @@ trap "kill -TERM -- ${groups[*]} 2>/dev/null; exit 130" INT TERM HUP
 wait
 
 passed=0 failed=0 skipped=0 cpu=0
-for s in "${lane_a[@]}" "${lane_b[@]}"; do
+for s in "${lane_a[@]}" "${lane_b[@]}" "${lane_c[@]}"; do
 	case $s in after:*) continue ;; esac
 	c=$(cpu_seconds "$state/${s// /_}.cpu")
 	[ "$c" = '?' ] || cpu=$((cpu + c))

@@ -65,8 +65,10 @@ src=$(cd "$build/dkms/usr/src" && echo lime-forensics-*)
 echo "$src" >"$build/dkms/name"
 check "$src: Debian's DKMS source is there" test -f "$build/dkms/usr/src/$src/dkms.conf"
 rm -rf "$build/dkms/control" && cp -r "$build/dkms/usr/src/$src" "$build/dkms/control"
+tree_lock 6.12 -s
 check "$src: control build against the full build tree" \
 	quiet_make "$build/dkms/control.log" -C "$build" "${KH_MAKE_VARS[@]}" M="$build/dkms/control" modules
+tree_unlock
 
 guest_run arm64.sh -r "$root" -t 3000
 summary

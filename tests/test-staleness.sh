@@ -11,6 +11,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 build=$(harness_build 6.12 m 0) || { bad "6.12-m: kernel build"; summary; exit; }
+# The edits below are undone at exit; no kernel is built from this tree
+# meanwhile (scripts/build-kernel.sh takes the lock shared).
+tree_lock 6.12 -x
 tree=$(patched_tree 6.12)
 archive=$build/kernel/kheaders_data.tar.xz
 work=$(mktemp -d)

@@ -3,12 +3,11 @@
 #
 # On an arm64 guest whose kernel was cross-built on x86-64, with an arm64
 # Debian userspace and its own compiler (tests/test-guest-arm64.sh): the
-# user's workflow (tests/guest/workflow.sh), then the same from the
-# mounted archive, scripts/kheaders-install in both modes (and a build
-# from the tree its extract mode made), an external build of two modules
-# where one uses the other's export, a Debian DKMS source, and a negative
-# control: an archive carrying the build machine's programs must fail
-# here.  Prints KTAP (tests/guest/ktap.sh).
+# user's workflow (tests/guest/workflow.sh), then an external build of
+# two modules, where one uses the other's export, from the mounted
+# archive; scripts/kheaders-install in both modes; a Debian DKMS source;
+# and a negative control: an archive carrying the build machine's
+# programs must fail here.  Prints KTAP (tests/guest/ktap.sh).
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rel=$(uname -r)
@@ -21,49 +20,19 @@ KT_AREA=arm64
 
 sh "$repo/tests/guest/workflow.sh"
 
-# hello NAME TREE: build kh_hello in /tmp/NAME against TREE, load it,
-# check its message, unload it.
-hello() {
-	rm -rf "/tmp/$1" && cp -r "$mods/kh_hello" "/tmp/$1" || return 1
-	timed_check "$1: kh_hello builds" "$1-build" make -C "$2" M="/tmp/$1" modules &&
-		kt_check "$1: insmod kh_hello.ko" insmod "/tmp/$1/kh_hello.ko" &&
-		kt_match "$1: the module built there ran on this release" \
-			"$(dmesg | grep 'kh_hello: built' | tail -n 1)" "kh_hello: built for $rel, running on $rel\$"
-	kt_check "$1: rmmod kh_hello" rmmod kh_hello
-}
-
-# The kheaders filesystem, mounted as kheaders-install mounts it.
+# The kheaders filesystem, mounted as kheaders-install mounts it, and an
+# external build of two modules from it, one using the other's export;
+# installed, then loaded by modprobe, which must load the provider first.
+# (The workflow above has built kh_hello from the extracted tree, and
+# checked that the mount shows that tree.)  The shared root's
+# /lib/modules is read-only: modules_install gets a writable copy.
+private_modules
 kt_check "fs: modprobe kheaders" modprobe kheaders
 mkdir -p /tmp/khfs
 kt_check "fs: mount" mount -t kheaders -o ro,nosuid,nodev none /tmp/khfs
-hello fs /tmp/khfs
-kt_check "fs: umount" umount /tmp/khfs
-kt_check "fs: rmmod kheaders" rmmod kheaders
-
-# kheaders-install, in its mount mode and in its extract mode.  The
-# shared root is read-only: give it writable, root-owned system
-# directories, as a device has.
-private_modules
-mount -t tmpfs -o mode=755 tmpfs /run && mount -t tmpfs -o mode=755 tmpfs /usr/src
-kt_check "kheaders-install" sh "$inst"
-kt_eq "kheaders-install links build to the mount" \
-	"$(readlink "/lib/modules/$rel/build")" "/run/kheaders/$rel"
-# A module build from this mount is the fs steps' one above (same
-# filesystem, same options): check that the link serves the kernel's tree.
-kt_check "kheaders-install: the tree behind the link is the kernel's" \
-	cmp "/lib/modules/$rel/build/include/config/auto.conf" "$HOME/headers/include/config/auto.conf"
-kt_check "kheaders-install --remove" sh "$inst" --remove
-kt_check "kheaders-install --extract" sh "$inst" --extract
-kt_eq "kheaders-install --extract links build to the tree" \
-	"$(readlink "/lib/modules/$rel/build")" "/usr/src/kheaders-$rel"
-hello inst-extract "/lib/modules/$rel/build"
-kt_check "kheaders-install --remove, after --extract" sh "$inst" --remove
-
-# Two modules in one external build, one using the other's export;
-# installed, then loaded by modprobe, which must load the provider first.
 rm -rf /tmp/kh_pair && cp -r "$mods/kh_pair" /tmp/kh_pair && cd /tmp/kh_pair || exit 1
-timed_check "pair: both modules build" pair-build make -C "$HOME/headers" M="$(pwd)" modules
-kt_check "pair: modules_install" make -C "$HOME/headers" M="$(pwd)" modules_install
+timed_check "pair: both modules build from the mount" pair-build make -C /tmp/khfs M="$(pwd)" modules
+kt_check "pair: modules_install" make -C /tmp/khfs M="$(pwd)" modules_install
 kt_eq "pair: modules_install put both modules in /lib/modules" \
 	"$(find "/lib/modules/$rel" -name 'kh_provider.ko' -o -name 'kh_consumer.ko' | wc -l)" 2
 kt_check "pair: depmod -a" depmod -a
@@ -73,9 +42,29 @@ kt_eq "pair: kh_consumer got kh_provider_value(2) = 2 * 31 + 2" \
 	"$(cat /sys/module/kh_consumer/parameters/value)" 64
 kt_check "pair: kh_provider is held by kh_consumer" test -e /sys/module/kh_provider/holders/kh_consumer
 kt_check "pair: modprobe -r both" modprobe -r kh_consumer kh_provider
-kt_check "pair: make clean" make -C "$HOME/headers" M="$(pwd)" clean
+kt_check "pair: make clean" make -C /tmp/khfs M="$(pwd)" clean
 kt_eq "pair: make clean removed every object and module" "$(find . -name '*.ko' -o -name '*.o' | wc -l)" 0
 cd / || exit 1
+kt_check "fs: umount" umount /tmp/khfs
+kt_check "fs: rmmod kheaders" rmmod kheaders
+
+# kheaders-install, in its mount mode and in its extract mode, checked
+# against the extracted archive: a module build from either tree is one
+# of those above.  The shared root is read-only: give it writable,
+# root-owned system directories, as a device has.
+mount -t tmpfs -o mode=755 tmpfs /run && mount -t tmpfs -o mode=755 tmpfs /usr/src
+kt_check "kheaders-install" sh "$inst"
+kt_eq "kheaders-install links build to the mount" \
+	"$(readlink "/lib/modules/$rel/build")" "/run/kheaders/$rel"
+kt_check "kheaders-install: the tree behind the link is the kernel's" \
+	cmp "/lib/modules/$rel/build/include/config/auto.conf" "$HOME/headers/include/config/auto.conf"
+kt_check "kheaders-install --remove" sh "$inst" --remove
+kt_check "kheaders-install --extract" sh "$inst" --extract
+kt_eq "kheaders-install --extract links build to the tree" \
+	"$(readlink "/lib/modules/$rel/build")" "/usr/src/kheaders-$rel"
+kt_check "kheaders-install --extract: the tree is the archive's" \
+	diff -r --no-dereference -x .kheaders-install "$HOME/headers" "/usr/src/kheaders-$rel"
+kt_check "kheaders-install --remove, after --extract" sh "$inst" --remove
 
 # A third-party module: LiME, from Debian's lime-forensics-dkms, built
 # with its own Makefile as DKMS builds it (make -C TREE M=SOURCE), then
