@@ -8,9 +8,9 @@
 #
 # The full tier runs in three lanes side by side: much of it uses one
 # CPU (no-op makes, archive generation, guests building one module under
-# emulation), so the other lanes fill the second.  A kernel is used by
-# one lane at a time, so no build directory is built by two at once: a
-# suite that needs a kernel another lane builds waits for that suite
+# emulation), so the other lanes keep the second busy.  A kernel is used
+# by one lane at a time, so no build directory is built by two at once:
+# a suite that needs a kernel another lane builds waits for that suite
 # (after:SUITE), and lane B's suites on the 6.12 tree wait for
 # test-staleness.sh, which edits that tree (lane C's arm64 kernel build
 # waits on a lock instead: scripts/lib.sh, tree_lock).  A suite's
