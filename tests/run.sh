@@ -11,9 +11,8 @@
 # emulation), so the other lanes keep the second busy.  A kernel is used
 # by one lane at a time, so no build directory is built by two at once:
 # a suite that needs a kernel another lane builds waits for that suite
-# (after:SUITE), and lane B's suites on the 6.12 tree wait for
-# test-staleness.sh, which edits that tree (lane C's arm64 kernel build
-# waits on a lock instead: scripts/lib.sh, tree_lock).  A suite's
+# (after:SUITE).  Kernel builds from the 6.12 tree also wait while
+# test-staleness.sh edits it (scripts/lib.sh, tree_lock).  A suite's
 # progress lines ("==> ") show as they come, tagged with its name; its
 # results show in one block when it ends.
 
@@ -32,7 +31,7 @@ if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
 		test-reproducible.sh test-guest-workflow.sh)
 	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
-		test-guest-bpf.sh after:test-staleness.sh test-guest-debug.sh
+		test-guest-bpf.sh test-guest-debug.sh
 		after:test-kbuild.sh "test-guest-workflow.sh -y -l" "test-guest-bpf.sh -l")
 	lane_c+=("test-guest-arm64.sh -l")
 fi
