@@ -106,7 +106,8 @@ for fl in $flavors; do
 	# =y: the =m one built in, with crc-ccitt as a module with an export.
 	export_sym=kheaders_fs_register export_mod=kernel/kheaders_fs
 	if [ "$fl-$ver" = y-6.12 ]; then
-		cfg=$(harness_build 6.12 y 1) || { bad "6.12-y-llvm: kernel build"; continue; }
+		cfg=$(harness_build "$ver" y "$llvm") ||
+			{ bad "$(harness_name "$ver" y "$llvm"): kernel build"; continue; }
 		cp "$cfg/.config" "$build/.config"
 		export_sym=
 	else
