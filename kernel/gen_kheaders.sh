@@ -85,24 +85,31 @@ arch_inc=arch/$SRCARCH/include
 # Every list is written to a file and checked before it is sorted: a
 # directory find cannot read must stop the build, not leave a hole.
 
-# Source-tree inputs: headers and the Kbuild files beside them, never an
-# editor's dotfiles or backups.  Generated directories are taken from the
-# object tree only, so stale ones left in the source tree by an earlier
-# in-tree build never leak in.
+# wanted RAW LIST: sort RAW into LIST without what no tree should ship,
+# whichever directory it lies in: dot files and directories (an editor's
+# swap files, scripts' temporaries), backups and rejects, and keys.
+wanted() {
+	grep -v -E -e '(^|/)\.' \
+		-e '(~|\.orig|\.rej|\.bak|\.tmp|\.swp|\.pem|\.key|\.priv)$' "$1" |
+		sort >"$2" || :
+}
+
+# Source-tree inputs: headers and the Kbuild files beside them.
+# Generated directories are taken from the object tree only, so stale
+# ones left in the source tree by an earlier in-tree build never leak in.
 (
 	cd "$srctree" &&
 	find include "$arch_inc" \
 		\( -path include/generated -o -path include/config -o \
 		   -path "$arch_inc/generated" \) -prune -o \
-		\( -type f -o -type l \) \( -name '*.h' -o -name Kbuild \) \
-		! -name '.*' -print &&
+		\( -type f -o -type l \) \( -name '*.h' -o -name Kbuild \) -print &&
 	echo Makefile &&
 	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' &&
 	find scripts -maxdepth 1 -type f \
 		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
 		   -name check-local-export -o -name module-common.c \)
 ) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
-sort "$stage/lists/src.raw" >"$stage/lists/src"
+wanted "$stage/lists/src.raw" "$stage/lists/src"
 
 # Directories whose entries are inputs: a header added, removed or
 # renamed changes their mtime, which Kbuild sees.
@@ -119,8 +126,8 @@ sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 # build time, user and host and no module needs them.
 {
 	find include/generated "$arch_inc/generated" \
-		\( -type f -o -type l \) \
-		! -name utsversion.h ! -name compile.h ! -name '.*' ||
+		\( -type f -o -type l \) -name '*.h' \
+		! -name utsversion.h ! -name compile.h ||
 		fail "cannot list the generated headers"
 	echo include/config/auto.conf
 	echo include/config/kernel.release
@@ -135,11 +142,20 @@ sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
 	fi
 } >"$stage/lists/obj.raw"
-sort "$stage/lists/obj.raw" >"$stage/lists/obj"
+wanted "$stage/lists/obj.raw" "$stage/lists/obj"
 
+# The programs are copied over and stripped in the stage: they must be
+# files of their own, never links to files elsewhere on this machine.
+grep -v -e '^include/' -e '^arch/' "$stage/lists/obj" >"$stage/lists/progs" || :
 while read -r f; do
 	[ -e "$f" ] || fail "$f is missing from the object tree"
 done <"$stage/lists/obj"
+while read -r f; do
+	if [ -L "$f" ] || [ ! -f "$f" ]; then
+		fail "$f in the object tree is not a regular file (a symbolic link?);" \
+			"the module build's programs are packed only as files"
+	fi
+done <"$stage/lists/progs"
 
 # Copied through files, not pipes, so that a file tar cannot read stops
 # the build.  Hard links become files of their own.
@@ -162,6 +178,35 @@ elif enabled CONFIG_MODULES; then
 		"build vmlinux too" >&2
 fi
 
+# A symbolic link must lead to something packed, without leaving the
+# tree on the way: on the device, one that leads out of it would dangle,
+# or read the device's own files.  Checked by its text (no absolute
+# target, no .. above the top) and on disk (it resolves to a file here).
+(cd "$stage/root" && find . -type l) >"$stage/lists/links" ||
+	fail "cannot list the symbolic links to pack"
+top=$(cd -P "$stage/root" && pwd)
+while read -r l; do
+	l=${l#./}
+	t=$(readlink "$stage/root/$l") || fail "cannot read the link $l"
+	r=$(realpath -e -- "$stage/root/$l" 2>/dev/null) || r=
+	if [ "${r#"$top"/}" = "$r" ] || ! kh_link=$l kh_target=$t awk 'BEGIN {
+		t = ENVIRON["kh_target"]
+		if (t == "" || substr(t, 1, 1) == "/")
+			exit 1
+		depth = split(ENVIRON["kh_link"], p, "/") - 1
+		n = split(t, c, "/")
+		for (i = 1; i <= n; i++) {
+			if (c[i] == ".." && --depth < 0)
+				exit 1
+			if (c[i] != ".." && c[i] != "." && c[i] != "")
+				depth++
+		}
+	}'; then
+		fail "$l is a symbolic link to '$t', which is not a packed file;" \
+			"the archive would carry a link that leads out of the tree"
+	fi
+done <"$stage/lists/links"
+
 # The module build's programs: the device runs them, so they must be
 # built for the kernel's architecture, not for this machine's.
 elf_machine() {
@@ -179,11 +224,11 @@ if [ -n "$kit" ]; then
 	while read -r f; do
 		grep -qxF "$f" "$stage/lists/obj" ||
 			fail "$kit/$f has no counterpart in the object tree"
+		rm -f "$stage/root/$f"
 		cp "$kit/$f" "$stage/root/$f"
 	done <"$stage/lists/kit"
 	want=$(elf_machine "$stage/root/scripts/basic/fixdep")
 	[ -n "$want" ] || fail "$kit/scripts/basic/fixdep is not an ELF program"
-	grep -v -e '^include/' -e '^arch/' "$stage/lists/obj" >"$stage/lists/progs" || :
 	while read -r f; do
 		m=$(elf_machine "$stage/root/$f")
 		[ -z "$m" ] || [ "$m" = "$want" ] ||
@@ -239,7 +284,8 @@ done <"$stage/lists/plugins"
 
 # The dependency list: every input file, the programs and linker script
 # this run used, and the source directories.  Names are written in
-# make syntax: $ doubled; blank, #, : and | behind a backslash.  make
+# make syntax: $ doubled; blank, #, :, | and ; behind a backslash (a
+# bare ; would end the prerequisites and start a recipe).  make
 # has no escape for % in these lists.  The source tree's path reaches
 # awk through the environment, which leaves it as it is.
 make_list() {
@@ -255,7 +301,7 @@ make_list() {
 			c = substr(s, i, 1)
 			if (c == "$")
 				r = r "$$"
-			else if (index(" \t#:|", c))
+			else if (index(" \t#:|;", c))
 				r = r "\\" c
 			else
 				r = r c

@@ -125,6 +125,17 @@ make_tree() {
 	echo '# inc' >"$s/scripts/Kbuild.include"
 	printf '#!/bin/sh\n' >"$s/scripts/depmod.sh"
 	echo 'not packed' >"$s/scripts/checkpatch.pl"
+	# Backups, temporaries and keys beside files that are packed.
+	for f in arch/x86/Makefile.orig arch/x86/Makefile.rej arch/x86/Makefile~ \
+		arch/x86/Makefile.bak scripts/Makefile.build.orig scripts/.tmp_x.sh \
+		scripts/Makefile.swp scripts/key.pem scripts/Makefile.key; do
+		echo 'not packed' >"$s/$f"
+	done
+	for f in include/generated/autoconf.h.tmp include/generated/key.pem \
+		include/generated/signing.priv include/generated/rustc_cfg \
+		include/generated/.tmp.h; do
+		echo 'not packed' >"$o/$f"
+	done
 	mkdir -p "$s/include/generated"
 	echo 'stale from an in-tree build' >"$s/include/generated/stale.h"
 	echo '#define CONFIG_OBJTOOL 1' >"$o/include/generated/autoconf.h"
@@ -178,6 +189,14 @@ for f in include/generated/utsversion.h include/generated/compile.h \
 	include/linux/a.h.orig include/linux/a.h~; do
 	check "archive leaves out $f" hasnt "$f"
 done
+# unwanted ARCHIVE: no member but .config is a dot file, and none is a
+# backup, temporary or key, or a generated file that is not a header.
+unwanted() {
+	! tar -tf "$1" | grep -vx '\./\.config' |
+		grep -E '/\.[^/]|(~|\.orig|\.rej|\.bak|\.tmp|\.swp|\.pem|\.key|\.priv|rustc_cfg)$' |
+		sed 's/^/  has: /' | grep .
+}
+check "archive leaves out backups, temporaries, dot files and keys in every list" unwanted "$a1"
 check "archive is xz with CRC32 checks" xz_crc32 "$a1"
 check "archive has no absolute paths or .." lists_no "$a1" '^/|(^|/)\.\.(/|$)'
 check "entries are root-owned, dated by the fixed default" \
@@ -217,14 +236,17 @@ check "no Module.symvers packed from an empty copy" lists_no "$a1" Module.symver
 
 # Failures: a clear message, and no archive left behind.
 rm -f "$a1"
-msg=$(PATH=$work/nopath gen "$work/t1" 2>&1)
-check "missing tools are named" grep -q "not found" <<<"$msg"
 mkdir -p "$work/fakebin"
-for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh wc awk od tr; do
+for t in tar find sort cmp date dirname mkdir rm cp mv sed grep strip cat env sh wc awk od tr \
+	readlink realpath; do
 	p=$(command -v "$t") && ln -sf "$p" "$work/fakebin/$t"
 done
+mv "$work/fakebin/tar" "$work/fakebin-tar"
 msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
-check "missing xz is named" grep -q "'xz' not found" <<<"$msg"
+check "missing tar is named by the generator" grep -q "^gen_kheaders.sh: error: 'tar' not found" <<<"$msg"
+mv "$work/fakebin-tar" "$work/fakebin/tar"
+msg=$(PATH=$work/fakebin gen "$work/t1" 2>&1)
+check "missing xz is named by the generator" grep -q "^gen_kheaders.sh: error: 'xz' not found" <<<"$msg"
 check "no archive after a failure" test ! -e "$a1"
 mv "$work/t1/obj/scripts/mod/modpost" "$work/modpost.away"
 msg=$(gen "$work/t1" 2>&1)
@@ -310,6 +332,58 @@ make_tree "$work/t7"
 touch "$work/t7/src/include/linux/100%.h"
 msg=$(gen "$work/t7" 2>&1)
 check "a name make cannot spell (with a %) stops the build, named" grep -q "cannot name .*100%.h in make syntax" <<<"$msg"
+
+# A ; in a name is escaped: make reads it as part of the name, instead
+# of ending the prerequisites there and running the rest as a recipe.
+make_tree "$work/t9"
+: >"$work/t9/src/include/linux/x;id;.h"
+gen "$work/t9" >/dev/null 2>&1 || bad "generator runs with a ; in a header's name"
+# The rules as Makefile.kheaders writes them.
+# shellcheck disable=SC2016 # make syntax, not shell
+msg=$(printf '%s\n' 'include kernel/.kheaders_data.deps' '$(kheaders-deps): ;' 'all: $(kheaders-deps) FORCE' \
+	'	@echo "made with $(words $^) prerequisites"' 'FORCE: ;' | make -s -f - -C "$work/t9/obj" all 2>&1)
+check "a ; in a name: make runs no part of it" test "$(grep -c uid= <<<"$msg")" = 0
+n=$(grep -c '^  ' "$work/t9/obj/kernel/.kheaders_data.deps")
+check "a ; in a name: make reads every name in the list as one file ($msg)" \
+	grep -qx "made with $((n + 1)) prerequisites" <<<"$msg"
+
+# Symbolic links: one that leads to a packed file stays a link; one that
+# leads out of the tree, or to a file that is not packed, stops the build,
+# named.
+make_tree "$work/t10"
+ln -s a.h "$work/t10/src/include/linux/in.h"
+gen "$work/t10" >/dev/null 2>&1 || bad "generator runs with a link to a packed header"
+check "a link to a packed header is packed as that link" \
+	every_entry "$work/t10/obj/kernel/kheaders_data.tar.xz" '^[^l]|\./include/linux/in\.h -> a\.h$'
+mkdir -p "$work/t10/src/drivers" && : >"$work/t10/src/drivers/x.h"
+rm -f "$work/t10/obj/kernel/kheaders_data.tar.xz"
+for l in 'src/include/linux/out.h ../../drivers/x.h' 'src/include/linux/etc.h /etc' \
+	'obj/include/generated/g.h /etc/hostname' 'src/include/linux/up.h ../../../../../../etc/passwd' \
+	"src/include/linux/abs.h $work/t10/src/include/linux/a.h" \
+	'src/include/linux/bak.h a.h.orig'; do
+	read -r lnk tgt <<<"$l"
+	rm -f "$work/t10/src/include/linux/in.h"
+	ln -s "$tgt" "$work/t10/$lnk"
+	msg=$(gen "$work/t10" 2>&1)
+	check "a link to $tgt stops the build, named" \
+		grep -q "error: ${lnk#*/} is a symbolic link to '$tgt', which is not a packed file" <<<"$msg"
+	rm -f "$work/t10/$lnk"
+done
+check "no archive after a link out of the tree" test ! -e "$work/t10/obj/kernel/kheaders_data.tar.xz"
+
+# A kit program that is a link in the object tree: the build stops, and
+# the file it points to is neither written nor stripped.
+make_tree "$work/t11"
+kit=$work/t11/obj/kernel/kheaders-kit
+mkdir -p "$kit/scripts/basic" "$kit/scripts/mod"
+echo 'int main(void) { return 1; }' | gcc -g -x c -o "$kit/scripts/basic/fixdep" -
+cp "$kit/scripts/basic/fixdep" "$kit/scripts/mod/modpost"
+cp "$work/tool" "$work/host-file" && cp "$work/tool" "$work/host-file.orig"
+ln -sf "$work/host-file" "$work/t11/obj/scripts/basic/fixdep"
+msg=$(gen "$work/t11" -- -K "$kit" 2>&1)
+check "a kit program that is a link in the object tree stops the build, named" \
+	grep -q "error: scripts/basic/fixdep in the object tree is not a regular file" <<<"$msg"
+check "... and the file it points to is untouched" cmp "$work/host-file" "$work/host-file.orig"
 
 # A file or directory the builder cannot read stops the build; nothing
 # is left half-packed.
