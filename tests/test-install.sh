@@ -52,6 +52,54 @@ kit 2 "$work/kit2" && pack "$work/kit2" "$work/v2.tar.xz"
 mkdir -p "$work/hdr/include/linux" && echo '#define KH 1' >"$work/hdr/include/linux/kh.h"
 pack "$work/hdr" "$work/headers-only.tar.xz"
 
+# Hostile archives: kit v1 plus one member a headers tree never needs,
+# made with Python's tarfile, which writes any member type and name.
+# The victim is /usr/src/victim, on the same filesystem as the tree, so
+# that a hard link to it can be made; hard links reach it from one and
+# from two levels below /usr/src, where the archive may be unpacked.
+python3 - "$work/kit1" "$work" <<'PY'
+import io, os, sys, tarfile
+kit, out = sys.argv[1], sys.argv[2]
+def member(name, type, **kw):
+    t = tarfile.TarInfo(name)
+    t.type = type
+    t.mode = kw.pop("mode", 0o644)
+    for k, v in kw.items():
+        setattr(t, k, v)
+    return t
+cases = {
+    "chardev": [member("./include/mem", tarfile.CHRTYPE, devmajor=1, devminor=1)],
+    "blockdev": [member("./include/disk", tarfile.BLKTYPE, devmajor=7, devminor=0)],
+    "fifo": [member("./include/config/pipe", tarfile.FIFOTYPE)],
+    "setuid": [member("./scripts/suid", tarfile.REGTYPE, mode=0o4755)],
+    "setgid": [member("./scripts/sgid", tarfile.REGTYPE, mode=0o2755)],
+    "setgid-dir": [member("./include/sgid", tarfile.DIRTYPE, mode=0o2755)],
+    "sticky-dir": [member("./include/sticky", tarfile.DIRTYPE, mode=0o1777)],
+    "hardlink-out": [member("./include/victim.h", tarfile.LNKTYPE, linkname="../../victim")],
+    "hardlink-out-1": [member("./include/victim.h", tarfile.LNKTYPE, linkname="../victim")],
+    "hardlink-in": [member("./include/again.h", tarfile.LNKTYPE, linkname="./Makefile")],
+    "symlink-abs": [member("./include/victim.h", tarfile.SYMTYPE, linkname="/usr/src/victim")],
+    "symlink-up": [member("./include/victim.h", tarfile.SYMTYPE, linkname="../../../victim")],
+    "symlink-trick": [member("./include/here", tarfile.SYMTYPE, linkname="."),
+                      member("./include/up.h", tarfile.SYMTYPE, linkname="here/../../../victim")],
+    "symlink-dotdir": [member("./top", tarfile.SYMTYPE, linkname="."),
+                       member("./out", tarfile.SYMTYPE, linkname="top/..")],
+    "marker-file": [member("./.kheaders-install", tarfile.REGTYPE)],
+    "marker-symlink": [member("./.kheaders-install", tarfile.SYMTYPE, linkname="/usr/src/victim")],
+    "marker-symlink-up": [member("./.kheaders-install", tarfile.SYMTYPE, linkname="../../victim")],
+    "marker-hardlink": [member("./.kheaders-install", tarfile.LNKTYPE, linkname="../../victim")],
+    "marker-hardlink-1": [member("./.kheaders-install", tarfile.LNKTYPE, linkname="../victim")],
+}
+for name, extra in cases.items():
+    with tarfile.open(os.path.join(out, "bad-%s.tar.xz" % name), "w:xz", format=tarfile.GNU_FORMAT) as t:
+        t.add(kit, arcname=".")
+        for m in extra:
+            t.addfile(m, io.BytesIO(b"") if m.isreg() else None)
+PY
+bad_archives="chardev blockdev fifo setuid setgid setgid-dir sticky-dir hardlink-out hardlink-out-1 hardlink-in
+	symlink-abs symlink-up symlink-trick symlink-dotdir marker-file marker-symlink
+	marker-symlink-up marker-hardlink marker-hardlink-1"
+
 # --- stand-ins -------------------------------------------------------------
 cat >"$work/bin/uname" <<EOF
 #!/bin/sh
@@ -94,6 +142,13 @@ awk -v m="\$1" '\$2 != m' /proc/mounts >/proc/mounts.new && mv /proc/mounts.new 
 EOF
 chmod 755 "$work"/bin/*
 for t in tar xz; do ln -s "$(command -v busybox)" "$work/bb/$t"; done
+# A busybox userland: every applet of Debian's busybox-static (which has
+# neither cksum nor flock) and nothing else; and one without sha256sum.
+mkdir -p "$work/bball" "$work/bbless"
+for t in $(busybox --list); do
+	ln -s "$(command -v busybox)" "$work/bball/$t"
+	[ "$t" = sha256sum ] || ln -s "$(command -v busybox)" "$work/bbless/$t"
+done
 
 # fresh: empty system directories and an unloaded module, for release
 # $1 (default 6.12.0-kh) with archive $2 (default v1) and, unless $3 is
@@ -145,12 +200,28 @@ no_leftovers() {
 # has_version TREE N: TREE holds archive vN's kh.h and its marker.
 has_version() {
 	if ! grep -qx "#define KH_VERSION $2" "$1/include/linux/kh.h" ||
-		[ "$(cat "$1/.kheaders-install")" != "$(cksum <"$work/v$2.tar.xz")" ]; then
+		[ "$(cat "$1/.kheaders-install")" != "sha256 $(sha256sum <"$work/v$2.tar.xz" | cut -d' ' -f1)" ]; then
 		echo "  $1 is not from archive v$2"
 		return 1
 	fi
 }
 all() { local c; for c in "$@"; do eval "$c" || return 1; done; }
+# run_with DIRS ARGS...: like run, with PATH=$work/bin:DIRS only.  The
+# shell is /bin/sh: busybox's own sh runs its applets before PATH, which
+# would bypass the stand-ins.
+run_with() {
+	local dirs=$1
+	shift
+	out=$(PATH=$work/bin:$dirs /bin/sh "$inst" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/  | /'
+}
+victim_untouched() {
+	if [ "$(cat /usr/src/victim)" != original ] || [ "$(stat -c %h:%a /usr/src/victim)" != 1:644 ]; then
+		echo "  /usr/src/victim was written, linked or changed"
+		return 1
+	fi
+}
 
 t=/usr/src/kheaders-$rel
 
@@ -260,6 +331,57 @@ check "install: the first run then completes cleanly" \
 	all "rc_is 0" "links_to $t" no_leftovers "has_version $t 1" \
 	"[ \"\$(ls -A $t | sort | tr '\n' ' ')\" = '.kheaders-install Makefile Module.symvers include scripts wide-open ' ]"
 
+# start_session STANDINS FLAG ARGS: the installer in a session of its
+# own, as a service manager runs it, with the stand-ins of STANDINS first
+# in PATH; returns once they have made FLAG in $k.
+start_session() {
+	local dir=$1 flag=$2
+	shift 2
+	PATH=$dir:$work/bin:$PATH setsid sh "$inst" "$@" >"$work/bg.out" 2>&1 &
+	bg=$!
+	for _ in $(seq 100); do [ -e "$k/$flag" ] && return; sleep 0.1; done
+	echo "  the installer did not get that far"
+}
+# An rm -rf that stops, as a long delete would, once it has deleted the
+# marker (as it may do first).
+mkdir -p "$work/slowrm"
+cat >"$work/slowrm/rm" <<EOF
+#!/bin/sh
+real=$(command -v rm)
+if [ "\$1" = -rf ]; then
+	for d in "\$@"; do
+		[ -d "\$d" ] && [ -n "\$(find "\$d" -name .kheaders-install)" ] || continue
+		find "\$d" -name .kheaders-install -exec "\$real" -f {} +
+		: >"$k/removing"
+		while [ ! -e "$k/go" ]; do sleep 0.1; done
+	done
+fi
+exec "\$real" "\$@"
+EOF
+chmod 755 "$work/slowrm/rm"
+
+for sig in TERM KILL; do
+	fresh
+	run --extract
+	start_session "$work/slowrm" removing --remove
+	kill -s "$sig" -- -"$bg"
+	wait "$bg"
+	run --remove
+	check "install: --remove stopped mid-delete by SIG$sig to its group: the next --remove finishes it" \
+		all "rc_is 0" "[ ! -e $t ]" no_link no_leftovers unloaded
+	run --extract
+	check "install: ... and a later install works" all "rc_is 0" "has_version $t 1" "links_to $t"
+done
+
+fresh
+start_session "$work/slow" extracting --extract
+kill -s KILL -- -"$bg"
+wait "$bg"
+run --extract
+check "install: SIGKILL mid-extraction: the next run breaks the lock, sweeps, installs, unloads" \
+	all "rc_is 0" "said 'broke the lock of pid $bg'" "has_version $t 1" "links_to $t" \
+	no_leftovers unloaded
+
 # --- 4. validate before installing -------------------------------------------
 fresh
 run --extract
@@ -281,6 +403,37 @@ run
 check "install: a headers-only archive is refused (mount), and unmounted" \
 	all "refused 'headers only'" no_link "! grep -q kheaders /proc/mounts" unloaded
 
+# Hostile archives, through GNU tar and busybox tar: refused before the
+# tree goes live, naming the member (or by tar itself, which GNU tar
+# does for a hard link out of the tree); nothing outside is written.
+# A tar that drops setuid, setgid and sticky bits itself (GNU tar with
+# --no-same-permissions; busybox for directories) may let the tree go
+# live, without them.
+refused_or_no_bits() {
+	if [ "$rc" != 0 ]; then
+		refused 'refusing it' && [ ! -e "$t" ] && no_link
+	elif [ -n "$(find "$t" -perm -4000 -o -perm -2000 -o -perm -1000)" ]; then
+		echo "  $t went live with setuid, setgid or sticky members"
+		return 1
+	fi
+}
+for tars in gnu busybox; do
+	for a in $bad_archives; do
+		fresh "$rel" "bad-$a" nofs
+		echo original >/usr/src/victim
+		if [ "$tars" = gnu ]; then run --extract; else run_with "$work/bb:$PATH" --extract; fi
+		case $a in
+		setuid | setgid | setgid-dir | sticky-dir)
+			check "install ($tars tar): an archive with $a is refused, or goes live without the bit" \
+				all refused_or_no_bits no_leftovers unloaded victim_untouched ;;
+		*)
+			check "install ($tars tar): an archive with $a is refused before it goes live" \
+				all "refused 'refusing it\|unpacking .* failed'" "[ ! -e $t ]" no_link \
+				no_leftovers unloaded victim_untouched ;;
+		esac
+	done
+done
+
 # --- 5. tar and mount options --------------------------------------------------
 fresh
 out=$(PATH=$work/bb:$work/bin:$PATH sh "$inst" --extract 2>&1)
@@ -299,6 +452,44 @@ run
 check "install: mounts read-only, nosuid, nodev" \
 	all "rc_is 0" "grep -q 'mount -t kheaders -o ro,nosuid,nodev' $k/log" \
 	"links_to /run/kheaders/$rel" "[ -f $build/Makefile ]" loaded
+
+# Only busybox: its sha256sum stands in for cksum, which it lacks; a
+# missing tool is named before anything is done.
+fresh "$rel" v1 nofs
+run_with "$work/bball" --extract
+check "install: a busybox-only userland (no cksum, no flock) unpacks" \
+	all "rc_is 0" "has_version $t 1" "links_to $t" no_leftovers unloaded
+run_with "$work/bball" --remove
+check "install: ... and removes" all "rc_is 0" "[ ! -e $t ]" no_link no_leftovers
+fresh
+run_with "$work/bball"
+check "install: a busybox-only userland mounts" all "rc_is 0" "links_to /run/kheaders/$rel" loaded
+fresh "$rel" v1 nofs
+run_with "$work/bbless" --extract
+check "install: a missing sha256sum is named, and nothing is done" \
+	all "refused 'needs sha256sum, not found'" "[ ! -e $t ]" no_link no_leftovers unloaded
+
+# A group-writable /usr/src (root:src 2775, as older Debian releases
+# made it): mount mode never writes there, so it neither checks it nor
+# refuses; unpacking there is refused, saying how to go on.
+fresh
+chown 0:50 /usr/src && chmod 2775 /usr/src
+run
+check "install: mount mode works with a group-writable /usr/src" \
+	all "rc_is 0" "links_to /run/kheaders/$rel" "[ -f $build/Makefile ]"
+run --remove
+check "install: ... and --remove undoes the mount" \
+	all "rc_is 0" no_link "! grep -q kheaders /proc/mounts" unloaded
+run --extract
+check "install: --extract into a group-writable /usr/src is refused, saying how to go on" \
+	all "refused '/usr/src must be a directory owned by root and writable only by root; fix its owner and mode'" \
+	no_link unloaded
+fresh
+run --extract
+chown 0:50 /usr/src && chmod 2775 /usr/src
+run --remove
+check "install: a tree of ours under a /usr/src made group-writable since is left, saying why" \
+	all "refused '/usr/src must be a directory owned by root'" "has_version $t 1"
 
 # --- 6. release strings ---------------------------------------------------------
 for r in '' . .. a/b 'a b' 'a*b'; do
