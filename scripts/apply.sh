@@ -200,21 +200,28 @@ while IFS='	' read -r src dst mode; do
 	fi
 done <"$tmp/plan"
 
-# install SRC DST MODE: replace DST by SRC when they differ.  A new file
-# is moved into place, so a hard-linked copy of a tree is never written
-# through.
-install_file() {
-	cmp -s "$1" "$2" && return
-	if ! { mkdir -p "$(dirname "$2")" && cp "$1" "$2.kh-new" &&
-		chmod "$3" "$2.kh-new" && mv -f "$2.kh-new" "$2"; }; then
-		rm -f "$2.kh-new"
-		fail "cannot install ${2#"$tree"/}"
-	fi
-	echo "  installed ${2#"$tree"/}"
+# Each file that differs is first copied beside its destination
+# (DEST.kh-new), and only once every copy is written are they renamed
+# into place: a full disk or a failed write leaves the tree as it was.
+# A rename never writes through a hard-linked copy of a tree.
+drop_copies() {
+	while IFS='	' read -r src dst mode; do
+		rm -f "$tree/$dst.kh-new"
+	done <"$tmp/plan"
 }
+: >"$tmp/renames"
 while IFS='	' read -r src dst mode; do
-	install_file "$src" "$tree/$dst" "$mode"
+	cmp -s "$src" "$tree/$dst" && continue
+	if ! { mkdir -p "$(dirname "$tree/$dst")" && cp "$src" "$tree/$dst.kh-new" &&
+		chmod "$mode" "$tree/$dst.kh-new" && echo "$dst" >>"$tmp/renames"; }; then
+		drop_copies
+		fail "cannot write $tree/$dst.kh-new (disk full?); nothing was changed"
+	fi
 done <"$tmp/plan"
+while read -r dst; do
+	mv -f "$tree/$dst.kh-new" "$tree/$dst" || fail "cannot rename $dst.kh-new to $dst"
+	echo "  installed $dst"
+done <"$tmp/renames"
 
 # kheaders_super.c was kheaders_fs.c in an earlier overlay; mainline never
 # had that file.

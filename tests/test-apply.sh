@@ -198,6 +198,42 @@ else
 	skip "read-only kernel/: no mount namespace here"
 fi
 
+# A nearly full disk (a small tmpfs holding the tree, filled up to FREE
+# KiB): wherever a write fails, apply.sh says so and changes nothing,
+# leaving no copy behind; with the room back, the same tree applies.
+full_refused() {
+	! grep -qx 'status 0' <<<"$res" && grep -q 'nothing was changed' "$work/full.log"
+}
+full_untouched() { grep -qx unchanged <<<"$res" && ! grep -q '^left' <<<"$res"; }
+if unshare -m true 2>/dev/null; then
+	export -f mini_tree tree_sum
+	export pristine spliced
+	for free in 150 250 400 700; do
+		mkdir -p "$work/full"
+		# shellcheck disable=SC2016 # expanded by the inner bash
+		res=$(unshare -m --propagation private bash -c '
+			mount -t tmpfs -o size=8m none "$2" || exit 2
+			mini_tree "$2/t"
+			before=$(tree_sum "$2/t")
+			avail=$(df --output=avail -B1K "$2" | tail -n 1)
+			fallocate -l $(((avail - $3) * 1024)) "$2/filler" || exit 2
+			"$1/scripts/apply.sh" "$2/t" >"$4" 2>&1
+			echo "status $?"
+			[ "$(tree_sum "$2/t")" = "$before" ] && echo unchanged
+			find "$2/t" -name "*.kh-new" -printf "left %P\n"
+			rm "$2/filler"
+			"$1/scripts/apply.sh" "$2/t" >/dev/null 2>&1 && echo "then applied"' \
+			_ "$KH_REPO" "$work/full" "$free" "$work/full.log")
+		sed 's/^/  /' "$work/full.log" | tail -n 3
+		check "$free KiB free: refused, saying nothing was changed" full_refused
+		check "$free KiB free: no file changed, no copy left ($(grep -c '^left' <<<"$res") left)" \
+			full_untouched
+		check "$free KiB free: with the room back, the same tree applies" grep -qx 'then applied' <<<"$res"
+	done
+else
+	skip "a nearly full disk: no mount namespace here"
+fi
+
 # An overlay whose path holds a backslash still splices the hook.
 o=$work/'over\lay'
 mkdir -p "$o"
