@@ -34,7 +34,7 @@ void kh_index_entry(const struct kh_index *ix, u32 i, struct kh_entry *e)
 	e->parent = le32_to_cpu(s->parent);
 	e->name = ix->names + le32_to_cpu(s->name);
 	e->name_len = le16_to_cpu(s->name_len);
-	e->mode = le16_to_cpu(s->mode);
+	e->mode = le16_to_cpu(s->mode) & ~KH_MODE_SPECIAL;
 	e->size = le32_to_cpu(s->size);
 	e->data = le32_to_cpu(s->data);
 	e->first = le32_to_cpu(s->first);

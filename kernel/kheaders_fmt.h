@@ -38,6 +38,8 @@
 #define KH_MODE_DIR		0040000U
 #define KH_MODE_REG		0100000U
 #define KH_MODE_LNK		0120000U
+/* setuid, setgid, sticky: an archive never needs them, so none is honoured. */
+#define KH_MODE_SPECIAL		0007000U
 
 /* The index as stored; all fields little-endian. */
 struct kh_index_hdr {

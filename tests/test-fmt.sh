@@ -99,6 +99,30 @@ for c in truncate-archive truncate-index mutate-index flip-archive; do
 	[ $rc -eq 0 ] || head -n 20 <<<"$msg"
 done
 
+# An index whose entries carry setuid, setgid and sticky bits, with a
+# valid CRC: the parser reads them without those bits, so that no mount
+# could honour them.  Struct offsets as in kheaders_fmt.h (a 40-byte
+# header with the CRC at 8; 28-byte entries with the mode at 10).
+python3 - "$ix" "$work/special.index" <<'PY'
+import struct, sys, zlib
+ix = bytearray(open(sys.argv[1], "rb").read())
+n = struct.unpack_from("<I", ix, 12)[0]
+marked = set()
+for i in range(n):
+    at = 40 + 28 * i + 10
+    mode = struct.unpack_from("<H", ix, at)[0]
+    kind = mode & 0o170000
+    if kind not in marked and kind in (0o100000, 0o040000):
+        struct.pack_into("<H", ix, at, mode | (0o6000 if kind == 0o100000 else 0o3000))
+        marked.add(kind)
+struct.pack_into("<I", ix, 8, zlib.crc32(bytes(ix[40:])))
+open(sys.argv[2], "wb").write(ix)
+PY
+check "an index with setuid, setgid and sticky bits is read" \
+	"$work/khfmt" extract "$ar" "$work/special.index" "$work/special-x"
+check "... and none of those bits reaches the tree" \
+	test -z "$(find "$work/special-x" -perm -4000 -o -perm -2000 -o -perm -1000)"
+
 msg=$("$work/mkindex" "$work/missing.tar" "$work/ix" "$work" 2>&1)
 check "kheaders_mkindex names a missing input" grep -q "cannot open $work/missing.tar" <<<"$msg"
 head -c 1000 "$work/tar-x/big-multi-chunk.txt" >"$work/not-a-tar"
