@@ -6,9 +6,17 @@
 # each applying with "git am".  The end result is what scripts/apply.sh
 # makes of the same tree.
 #
-# usage: scripts/format-series.sh LINUX_TREE OUTDIR
-#   LINUX_TREE  a pristine Linux 6.12 (or 6.1) source tree; left untouched
-#   OUTDIR      where the series goes (made if missing; old patches removed)
+# usage: scripts/format-series.sh [--from ID] [--signoff ID] LINUX_TREE OUTDIR
+#   --from ID     the author, "Name <email>"; by default the submitter's
+#                 git identity (git config user.name and user.email)
+#   --signoff ID  a second Signed-off-by after the author's, for whoever
+#                 passes the patches on; the author always signs off
+#                 (Developer's Certificate of Origin)
+#   LINUX_TREE    a pristine Linux 6.12 (or 6.1) source tree; left untouched
+#   OUTDIR        where the series goes (made if missing; old patches removed)
+#
+# There is no default identity: without one it writes nothing.  The
+# author is also the M: line of the MAINTAINERS entry.
 #
 # The steps:
 #   1. the kit, packed after modpost, and the module serving it;
@@ -22,13 +30,40 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 2 ] || die "usage: $0 LINUX_TREE OUTDIR"
+usage="usage: $0 [--from 'Name <email>'] [--signoff 'Name <email>'] LINUX_TREE OUTDIR"
+from='' signoff=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	--from) [ $# -ge 2 ] || die "$usage"; from=$2; shift 2 ;;
+	--signoff) [ $# -ge 2 ] || die "$usage"; signoff=$2; shift 2 ;;
+	-*) die "$usage" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || die "$usage"
+need_tools git
+if [ -z "$from" ]; then
+	name=$(git -C "$KH_REPO" config user.name || :)
+	email=$(git -C "$KH_REPO" config user.email || :)
+	if [ -z "$name" ] || [ -z "$email" ]; then
+		die "no author: pass --from 'Name <email>', or set git config user.name and user.email"
+	fi
+	from="$name <$email>"
+fi
+# is_identity ID: ID reads "Name <user@host>".
+is_identity() { [[ $1 =~ ^[^\<\>@]*[^\<\>@\ ]\ \<[^\<\>@\ ]+@[^\<\>@\ ]+\>$ ]]; }
+is_identity "$from" || die "--from '$from' is not of the form 'Name <email>'"
+[ -z "$signoff" ] || is_identity "$signoff" ||
+	die "--signoff '$signoff' is not of the form 'Name <email>'"
+author_name=${from% <*}
+author_email=${from##*<}
+author_email=${author_email%>}
+
 src=$(cd "$1" && pwd) || die "$1 is not a directory"
 out=$2
 if [ ! -f "$src/Makefile" ] || [ ! -f "$src/MAINTAINERS" ]; then
 	die "$src does not look like a Linux source tree"
 fi
-need_tools git
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -39,6 +74,9 @@ trap 'rm -rf "$work"' EXIT
 # (Copied outright when $TMPDIR is on another filesystem.)
 cp -al "$src" "$work/final" 2>/dev/null || cp -a "$src" "$work/final"
 "$KH_REPO/scripts/apply.sh" "$work/final" >/dev/null
+# The MAINTAINERS entry is the author's (apply.sh's names no maintainer).
+awk -v m="M:	$from" '{ print } /^KHEADERS: / { print m }' "$work/final/MAINTAINERS" \
+	>"$work/MAINTAINERS" && mv -f "$work/MAINTAINERS" "$work/final/MAINTAINERS"
 # Every file the overlay adds or changes: apply.sh replaces a file by a
 # new one, which is no longer a link to the pristine tree's.  (It
 # removes none of Linux's.)
@@ -50,7 +88,7 @@ changed=$(cd "$work/final" && find . -type f -links 1 -printf '%P\n' | sort |
 # The series is made in a copy whose base commit holds only those files.
 tree=$work/linux
 cp -al "$src" "$tree" 2>/dev/null || cp -a "$src" "$tree"
-g() { git -C "$tree" -c user.name="kheaders developers" -c user.email="kheaders@lists.linux.dev" "$@"; }
+g() { git -C "$tree" -c user.name="$author_name" -c user.email="$author_email" "$@"; }
 export GIT_AUTHOR_DATE="2026-11-29 00:00:00 +0000" GIT_COMMITTER_DATE="2026-11-29 00:00:00 +0000"
 g init -q
 while IFS= read -r f; do
@@ -97,7 +135,8 @@ commit() {
 		echo
 		cat
 		echo
-		echo "Signed-off-by: kheaders developers <kheaders@lists.linux.dev>"
+		echo "Signed-off-by: $from"
+		[ -z "$signoff" ] || [ "$signoff" = "$from" ] || echo "Signed-off-by: $signoff"
 	} >"$work/msg"
 	g commit -q -F "$work/msg"
 }

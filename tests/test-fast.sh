@@ -35,16 +35,39 @@ checkpatch_clean() {
 	printf '%s\n' "$out" | sed 's/^/  /' | head -n 20
 	return 1
 }
+# series_identities AUTHOR SIGNER: every mail of the series is from
+# AUTHOR; every patch is signed off by AUTHOR, then SIGNER, and no one
+# else.
+series_identities() {
+	local p
+	for p in "$work"/series/0*.patch; do
+		grep -qxF "From: $1" "$p" || { echo "  ${p##*/}: From: is not $1"; return 1; }
+		[ "${p##*/}" = 0000-cover-letter.patch ] && continue
+		if [ "$(grep '^Signed-off-by: ' "$p")" != "Signed-off-by: $1"$'\n'"Signed-off-by: $2" ]; then
+			echo "  ${p##*/}: not signed off by $1, then $2"
+			return 1
+		fi
+	done
+}
 if command -v perl >/dev/null && checkpatch=$(checkpatch_script); then
 	mapfile -t cfiles < <(cd "$KH_REPO" && git ls-files 'kernel/*.[chS]' 'compat/*.h')
 	for f in "${cfiles[@]}"; do
 		check "checkpatch --strict: $f" checkpatch_clean -f "$KH_REPO/$f"
 	done
+	# A throwaway identity: the series names a real person, never one
+	# of its own.
+	author='Ada Tester <ada@example.org>' signer='Bo Reviewer <bo@example.org>'
 	if [ -f /usr/src/linux-source-6.12.tar.xz ] &&
-		"$KH_REPO/scripts/format-series.sh" "$(pristine_tree 6.12)" "$work/series" >"$work/series.log" 2>&1; then
+		"$KH_REPO/scripts/format-series.sh" --from "$author" --signoff "$signer" \
+			"$(pristine_tree 6.12)" "$work/series" >"$work/series.log" 2>&1; then
 		for p in "$work"/series/0*.patch; do
 			check "checkpatch --strict: series patch ${p##*/}" checkpatch_clean "$p"
 		done
+		check "the series: From: is the author; each patch signed off by the author, then the signer" \
+			series_identities "$author" "$signer"
+		check "the series: MAINTAINERS names the author" \
+			grep -qx "+M:	$author" "$work/series/0001-"*.patch
+		check "the series names nobody else" no_line 'kheaders developers|lists\.linux\.dev' "$work"/series/0*.patch
 	else
 		sed 's/^/  /' "$work/series.log" 2>/dev/null | tail -n 10
 		bad "format-series.sh writes the series (Debian's 6.12 source is needed)"
@@ -52,6 +75,19 @@ if command -v perl >/dev/null && checkpatch=$(checkpatch_script); then
 else
 	skip "checkpatch: perl or Debian's 6.12 source is missing"
 fi
+# No identity, from options or git: no series.
+if [ -z "$(git -C "$KH_REPO" config --local user.name)" ]; then
+	msg=$(HOME=$work/nohome GIT_CONFIG_NOSYSTEM=1 "$KH_REPO/scripts/format-series.sh" \
+		"$work" "$work/noseries" 2>&1)
+	check "format-series.sh refuses without an author, saying how to give one" \
+		grep -q "error: no author: pass --from 'Name <email>', or set git config" <<<"$msg"
+	check "... and writes nothing" test ! -e "$work/noseries"
+else
+	skip "format-series.sh without an author: this checkout sets user.name itself"
+fi
+msg=$("$KH_REPO/scripts/format-series.sh" --from 'kheaders' "$work" "$work/noseries" 2>&1)
+check "format-series.sh refuses an identity that is not 'Name <email>'" \
+	grep -q "error: --from 'kheaders' is not of the form 'Name <email>'" <<<"$msg"
 check "tests/guest/kh_readers.c builds without warnings" \
 	gcc -O2 -Wall -Wextra -Werror -pthread -o "$work/kh_readers" "$KH_REPO/tests/guest/kh_readers.c"
 check "kheaders_strip.c builds without warnings" \

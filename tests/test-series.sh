@@ -21,7 +21,9 @@ rm -rf "$work"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 
-if "$KH_REPO/scripts/format-series.sh" "$pristine" "$work/series" >"$work/format.log" 2>&1; then
+author='Ada Tester <ada@example.org>'
+if "$KH_REPO/scripts/format-series.sh" --from "$author" "$pristine" "$work/series" \
+	>"$work/format.log" 2>&1; then
 	ok "format-series.sh writes the series"
 else
 	sed 's/^/  /' "$work/format.log" | tail -n 20
@@ -84,12 +86,15 @@ for p in "${patches[@]}"; do
 	esac
 done
 
-# same_as_applied: every file of the fresh tree is the one apply.sh made.
+# same_as_applied: every file of the fresh tree is the one apply.sh made,
+# but that MAINTAINERS names the series' author.
 same_as_applied() {
-	diff -rq --exclude=.git --exclude=.kh-copied --exclude=.kh-extracted "$applied" "$t" |
-		sed 's/^/  /' | grep . && return 1
-	return 0
+	diff -rq --exclude=.git --exclude=.kh-copied --exclude=.kh-extracted \
+		--exclude=MAINTAINERS "$applied" "$t" | sed 's/^/  /' | grep . && return 1
+	diff <(grep -vx "M:	$author" "$t/MAINTAINERS") "$applied/MAINTAINERS" | sed 's/^/  /' | grep . &&
+		return 1
+	grep -qx "M:	$author" "$t/MAINTAINERS" || { echo "  MAINTAINERS does not name $author"; return 1; }
 }
-check "the series ends where apply.sh does" same_as_applied
+check "the series ends where apply.sh does, with the author in MAINTAINERS" same_as_applied
 
 summary
