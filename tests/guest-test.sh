@@ -36,6 +36,7 @@ guest_helpers() {
 		summary
 		exit
 	fi
+	ok "$name: guest helpers build"
 }
 
 # What fails a guest test in the console log: an oops, BUG or warning,

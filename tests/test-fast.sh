@@ -60,6 +60,7 @@ if command -v perl >/dev/null && checkpatch=$(checkpatch_script); then
 	if [ -f /usr/src/linux-source-6.12.tar.xz ] &&
 		"$KH_REPO/scripts/format-series.sh" --from "$author" --signoff "$signer" \
 			"$(pristine_tree 6.12)" "$work/series" >"$work/series.log" 2>&1; then
+		ok "format-series.sh writes the series"
 		for p in "$work"/series/0*.patch; do
 			check "checkpatch --strict: series patch ${p##*/}" checkpatch_clean "$p"
 		done
@@ -204,6 +205,14 @@ gen() {
 		-s "$work/strip" -m kernel/kheaders-symvers "$@")
 }
 
+# quietly CMD...: CMD, whose output is shown only when it fails.
+quietly() {
+	local out
+	out=$("$@" 2>&1) && return
+	printf '%s\n' "$out" | tail -n 10 | sed 's/^/  /'
+	return 1
+}
+
 echo 'int main(void) { return 0; }' >"$work/tool.c"
 gcc -O2 -o "$work/tool" "$work/tool.c"
 make_tree "$work/t1"
@@ -254,8 +263,9 @@ check "dependency list parses as make" \
 all: ; @test -n "$(kheaders-deps)"'
 
 # Reproducible: other directory, umask, locale, time zone, user-visible clock.
-(umask 077 && gen "$work/a-much/longer/t2" LANG=de_DE.UTF-8 LC_ALL= TZ=Asia/Tokyo) ||
-	bad "generator runs in a second tree"
+gen_umask077() { (umask 077 && gen "$@"); }
+check "generator runs in a second tree, with umask 077, a German locale and Tokyo's time" \
+	quietly gen_umask077 "$work/a-much/longer/t2" LANG=de_DE.UTF-8 LC_ALL= TZ=Asia/Tokyo
 check "byte-identical archive from another dir, umask, locale and TZ" \
 	cmp "$a1" "$work/a-much/longer/t2/obj/kernel/kheaders_data.tar.xz"
 gen "$work/t1" KBUILD_BUILD_TIMESTAMP=x >/dev/null 2>&1
@@ -313,7 +323,7 @@ if command -v aarch64-linux-gnu-gcc >/dev/null; then
 		echo 'CONFIG_MODULES=y' >"$work/t3/obj/$f"
 	done
 	rm "$work/t3/obj/tools/objtool/objtool"
-	gen "$work/t3" STRIP=aarch64-linux-gnu-strip -- -K "$kit" || bad "generator runs with -K"
+	check "generator runs with -K" quietly gen "$work/t3" STRIP=aarch64-linux-gnu-strip -- -K "$kit"
 	mkdir "$work/x3"
 	tar -xf "$work/t3/obj/kernel/kheaders_data.tar.xz" -C "$work/x3"
 	elf_machines "$work/x3" >"$work/x3.machines"
@@ -329,7 +339,7 @@ fi
 make_tree "$work/t5"
 ln "$work/t5/src/include/linux/a.h" "$work/t5/src/include/linux/hl.h"
 chmod g+s "$work/t5/obj" "$work/t5/obj/kernel"
-gen "$work/t5" >/dev/null 2>&1 || bad "generator runs in a setgid tree with hard links"
+check "generator runs in a setgid tree with hard links" quietly gen "$work/t5"
 a5=$work/t5/obj/kernel/kheaders_data.tar.xz
 check "a hard link in the source is packed as a file of its own" \
 	every_entry "$a5" '^[-dl]'
@@ -344,7 +354,7 @@ done
 mkdir -p "$work/t6/obj/scripts/gcc-plugins"
 echo 'int plugin_is_GPL_compatible; int plugin_init(void) { return 0; }' >"$work/plugin.c"
 gcc -shared -fPIC -g -o "$work/t6/obj/scripts/gcc-plugins/p_plugin.so" "$work/plugin.c"
-gen "$work/t6" >/dev/null 2>&1 || bad "generator runs with a GCC plugin"
+check "generator runs with a GCC plugin" quietly gen "$work/t6"
 mkdir "$work/x6"
 tar -xf "$work/t6/obj/kernel/kheaders_data.tar.xz" -C "$work/x6"
 readelf -SW "$work/x6/scripts/gcc-plugins/p_plugin.so" >"$work/p_plugin.sections"
@@ -357,7 +367,8 @@ check "a GCC plugin keeps plugin_init" has_lines "$work/p_plugin.dynsyms" ' plug
 odd=$work/"o d#d\$&|:\\q\"u'o"
 make_tree "$odd"
 gcc -O2 -I"$KH_REPO/tests/fmt/include" -o "$work/mkindex" "$KH_REPO/kernel/kheaders_mkindex.c"
-gen "$odd" -- -x kernel/kheaders_data.index -k "$work/mkindex" >/dev/null 2>&1 || bad "generator runs in a tree whose path has blanks, quotes and make's specials"
+check "generator runs in a tree whose path has blanks, quotes and make's specials" \
+	quietly gen "$odd" -- -x kernel/kheaders_data.index -k "$work/mkindex"
 check "odd path: the chunked archive holds the headers" \
 	lists "$odd/obj/kernel/kheaders_data.tar.xz" '^\./include/linux/a\.h$'
 # shellcheck disable=SC2016 # make syntax, not shell
@@ -373,7 +384,7 @@ check "a name make cannot spell (with a %) stops the build, named" grep -q "cann
 # of ending the prerequisites there and running the rest as a recipe.
 make_tree "$work/t9"
 : >"$work/t9/src/include/linux/x;id;.h"
-gen "$work/t9" >/dev/null 2>&1 || bad "generator runs with a ; in a header's name"
+check "generator runs with a ; in a header's name" quietly gen "$work/t9"
 # The rules as Makefile.kheaders writes them.
 # shellcheck disable=SC2016 # make syntax, not shell
 msg=$(printf '%s\n' 'include kernel/.kheaders_data.deps' '$(kheaders-deps): ;' 'all: $(kheaders-deps) FORCE' \
@@ -388,7 +399,7 @@ check "a ; in a name: make reads every name in the list as one file ($msg)" \
 # named.
 make_tree "$work/t10"
 ln -s a.h "$work/t10/src/include/linux/in.h"
-gen "$work/t10" >/dev/null 2>&1 || bad "generator runs with a link to a packed header"
+check "generator runs with a link to a packed header" quietly gen "$work/t10"
 check "a link to a packed header is packed as that link" \
 	every_entry "$work/t10/obj/kernel/kheaders_data.tar.xz" '^[^l]|\./include/linux/in\.h -> a\.h$'
 mkdir -p "$work/t10/src/drivers" && : >"$work/t10/src/drivers/x.h"

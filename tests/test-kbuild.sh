@@ -106,8 +106,11 @@ for fl in $flavors; do
 	# =y: the =m one built in, with crc-ccitt as a module with an export.
 	export_sym=kheaders_fs_register export_mod=kernel/kheaders_fs
 	if [ "$fl-$ver" = y-6.12 ]; then
-		cfg=$(harness_build "$ver" y "$llvm") ||
-			{ bad "$(harness_name "$ver" y "$llvm"): kernel build"; continue; }
+		if ! cfg=$(harness_build "$ver" y "$llvm"); then
+			bad "$(harness_name "$ver" y "$llvm"): kernel build"
+			continue
+		fi
+		ok "$(harness_name "$ver" y "$llvm"): kernel build"
 		cp "$cfg/.config" "$build/.config"
 		export_sym=
 	else
@@ -118,7 +121,11 @@ for fl in $flavors; do
 			--module CRC_CCITT
 		export_sym=crc_ccitt export_mod=lib/crc-ccitt
 	fi
-	mk config.log olddefconfig || { bad "$name: configure"; continue; }
+	if ! mk config.log olddefconfig; then
+		bad "$name: configure"
+		continue
+	fi
+	ok "$name: configure"
 
 	log "$name: two clean builds, and the other flows"
 	# The split flow some distributions use.
