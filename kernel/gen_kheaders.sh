@@ -94,20 +94,37 @@ wanted() {
 		sort >"$2" || :
 }
 
-# Source-tree inputs: headers and the Kbuild files beside them.
+# Kbuild runs the C recordmcount only where the architecture has it;
+# elsewhere recordmcount.pl, from the source tree.
+mcount_pl='' mcount_c=''
+if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT; then
+	if enabled CONFIG_HAVE_C_RECORDMCOUNT; then
+		mcount_c=scripts/recordmcount
+	else
+		mcount_pl=scripts/recordmcount.pl
+	fi
+fi
+
+# Source-tree inputs: include/ and every include directory of the
+# architecture (some boards' and variants' headers live in
+# arch/*/mach-*/include, arch/xtensa/variants/*/include, KVM's in
+# arch/arm64/kvm/hyp/include), and the Makefiles the architecture's
+# Makefile includes (MIPS reads Kbuild.platforms and every Platform).
 # Generated directories are taken from the object tree only, so stale
 # ones left in the source tree by an earlier in-tree build never leak in.
 (
 	cd "$srctree" &&
-	find include "$arch_inc" \
+	find include "arch/$SRCARCH" \
 		\( -path include/generated -o -path include/config -o \
-		   -path "$arch_inc/generated" \) -prune -o \
-		\( -type f -o -type l \) \( -name '*.h' -o -name Kbuild \) -print &&
+		   -path "arch/$SRCARCH/*generated" \) -prune -o \
+		\( -type f -o -type l \) \( -path 'include/*' -o -path '*/include/*' \) -print &&
 	echo Makefile &&
 	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' &&
+	find "arch/$SRCARCH" -type f \( -name Kbuild.platforms -o -name Platform \) &&
 	find scripts -maxdepth 1 -type f \
 		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
-		   -name check-local-export -o -name module-common.c \)
+		   -name check-local-export -o -name module-common.c \) &&
+	{ [ -z "$mcount_pl" ] || echo "$mcount_pl"; }
 ) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
 wanted "$stage/lists/src.raw" "$stage/lists/src"
 
@@ -115,9 +132,11 @@ wanted "$stage/lists/src.raw" "$stage/lists/src"
 # renamed changes their mtime, which Kbuild sees.
 (
 	cd "$srctree" &&
-	find include "$arch_inc" \
+	find include "arch/$SRCARCH" \
 		\( -path include/generated -o -path include/config -o \
-		   -path "$arch_inc/generated" \) -prune -o -type d -print
+		   -path "arch/$SRCARCH/*generated" \) -prune -o \
+		-type d \( -path include -o -path 'include/*' -o -path '*/include' -o \
+		-path '*/include/*' \) -print
 ) >"$stage/lists/srcdirs.raw" || fail "cannot list the source tree's directories"
 sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 
@@ -135,9 +154,7 @@ sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 	echo scripts/mod/modpost
 	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
 	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
-	if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT; then
-		echo scripts/recordmcount
-	fi
+	[ -z "$mcount_c" ] || echo "$mcount_c"
 	if enabled CONFIG_GCC_PLUGINS; then
 		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
 	fi

@@ -158,6 +158,13 @@ make_tree() {
 	cp "$s/include/linux/a.h" "$s/include/linux/a.h~"
 	echo 'VERSION = 6' >"$s/Makefile"
 	echo '# arch' >"$s/arch/x86/Makefile"
+	# A board's headers, and the Makefiles MIPS-like Makefiles include.
+	mkdir -p "$s/arch/x86/mach-b/include/mach" "$s/arch/x86/b"
+	echo '#define MACH_B 1' >"$s/arch/x86/mach-b/include/mach/b.h"
+	echo '# platforms' >"$s/arch/x86/Kbuild.platforms"
+	echo '# board b' >"$s/arch/x86/b/Platform"
+	echo 'not packed: not in an include directory' >"$s/arch/x86/b/b.h"
+	echo '#!/usr/bin/perl' >"$s/scripts/recordmcount.pl"
 	echo '# build' >"$s/scripts/Makefile.build"
 	echo '# inc' >"$s/scripts/Kbuild.include"
 	printf '#!/bin/sh\n' >"$s/scripts/depmod.sh"
@@ -205,6 +212,18 @@ gen() {
 		-s "$work/strip" -m kernel/kheaders-symvers "$@")
 }
 
+# all_members ARCHIVE ERE...: a member of ARCHIVE matches each ERE, and
+# none matches an ERE written !ERE.
+all_members() {
+	local a=$1 re
+	shift
+	for re in "$@"; do
+		case $re in
+		!*) lists_no "$a" "${re#!}" || return 1 ;;
+		*) lists "$a" "$re" || return 1 ;;
+		esac
+	done
+}
 # quietly CMD...: CMD, whose output is shown only when it fails.
 quietly() {
 	local out
@@ -222,7 +241,8 @@ a1=$work/t1/obj/kernel/kheaders_data.tar.xz
 tar -tf "$a1" | sed 's|^\./||' | sort >"$work/list"
 has() { grep -qxF "$1" "$work/list"; }
 hasnt() { ! grep -qxF "$1" "$work/list"; }
-for f in include/linux/a.h arch/x86/include/asm/b.h Makefile arch/x86/Makefile \
+for f in include/linux/a.h arch/x86/include/asm/b.h arch/x86/mach-b/include/mach/b.h \
+	arch/x86/Kbuild.platforms arch/x86/b/Platform Makefile arch/x86/Makefile \
 	scripts/Makefile.build scripts/Kbuild.include scripts/depmod.sh \
 	include/generated/autoconf.h arch/x86/include/generated/asm/c.h \
 	include/config/auto.conf include/config/kernel.release .config \
@@ -231,7 +251,7 @@ for f in include/linux/a.h arch/x86/include/asm/b.h Makefile arch/x86/Makefile \
 done
 for f in include/generated/utsversion.h include/generated/compile.h \
 	include/generated/stale.h scripts/checkpatch.pl include/linux/.a.h.swp \
-	include/linux/a.h.orig include/linux/a.h~; do
+	include/linux/a.h.orig include/linux/a.h~ arch/x86/b/b.h scripts/recordmcount.pl; do
 	check "archive leaves out $f" hasnt "$f"
 done
 # unwanted ARCHIVE: no member but .config is a dot file, and none is a
@@ -379,6 +399,26 @@ make_tree "$work/t7"
 touch "$work/t7/src/include/linux/100%.h"
 msg=$(gen "$work/t7" 2>&1)
 check "a name make cannot spell (with a %) stops the build, named" grep -q "cannot name .*100%.h in make syntax" <<<"$msg"
+
+# recordmcount: the C program where the architecture has it, otherwise
+# the perl script, as Kbuild runs them.
+make_tree "$work/t12"
+for f in .config include/config/auto.conf; do
+	printf 'CONFIG_OBJTOOL=y\nCONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT=y\n' >"$work/t12/obj/$f"
+done
+check "recordmcount without HAVE_C_RECORDMCOUNT: the generator runs" quietly gen "$work/t12"
+a12=$work/t12/obj/kernel/kheaders_data.tar.xz
+check "... and packs scripts/recordmcount.pl, not the program" \
+	all_members "$a12" '^\./scripts/recordmcount\.pl$' '!^\./scripts/recordmcount$'
+echo 'CONFIG_HAVE_C_RECORDMCOUNT=y' | tee -a "$work/t12/obj/.config" >>"$work/t12/obj/include/config/auto.conf"
+msg=$(gen "$work/t12" 2>&1)
+check "recordmcount with HAVE_C_RECORDMCOUNT: the program is required" \
+	grep -q "scripts/recordmcount is missing from the object tree" <<<"$msg"
+cp "$work/tool" "$work/t12/obj/scripts/recordmcount"
+check "... and, built, it is packed instead of the script" \
+	quietly gen "$work/t12"
+check "... which is there, and the script is not" \
+	all_members "$a12" '^\./scripts/recordmcount$' '!^\./scripts/recordmcount\.pl$'
 
 # A ; in a name is escaped: make reads it as part of the name, instead
 # of ending the prerequisites there and running the rest as a recipe.
