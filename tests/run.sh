@@ -29,11 +29,11 @@ lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
 lane_b=() lane_c=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
-		test-reproducible.sh test-guest-workflow.sh)
+		test-reproducible.sh test-extmod.sh test-guest-workflow.sh)
 	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
 		test-guest-bpf.sh test-guest-debug.sh
 		after:test-kbuild.sh "test-guest-workflow.sh -y -l" "test-guest-bpf.sh -l")
-	lane_c+=("test-guest-arm64.sh -l")
+	lane_c+=("test-guest-arm64.sh -l" "test-extmod.sh -a arm64")
 fi
 
 state=$(mktemp -d)
