@@ -9,7 +9,9 @@
 # bcc and bpftrace, which tests/test-guest-bpf.sh runs in the guest.  For
 # the arm64 kernels: the aarch64 cross gcc with its C library, QEMU for
 # arm64, and mmdebstrap, with which scripts/build-guest-root.sh makes the
-# arm64 guest's userspace.  Does nothing when all is there already.
+# arm64 guest's userspace.  For tests/test-extmod.sh, the gcc cross
+# compilers of five more architectures, whose trees it prepares for
+# modules.  Does nothing when all is there already.
 
 set -eu
 
@@ -17,7 +19,9 @@ pkgs="linux-source-6.12 linux-source-6.1 build-essential ccache bc flex bison li
 libssl-dev kmod xz-utils tar cpio patch perl python3 file git qemu-system-x86
 busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
 xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap
+gcc-mips-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu gcc-powerpc64le-linux-gnu
+gcc-s390x-linux-gnu"
 
 missing=
 for p in $pkgs; do

@@ -33,7 +33,9 @@ if [ "${1:-}" != --fast ]; then
 	lane_b+=("test-kbuild.sh -v 6.1" "test-guest-workflow.sh -v 6.1" test-guest-dkms.sh
 		test-guest-bpf.sh test-guest-debug.sh
 		after:test-kbuild.sh "test-guest-workflow.sh -y -l" "test-guest-bpf.sh -l")
-	lane_c+=("test-guest-arm64.sh -l" "test-extmod.sh -a arm64")
+	lane_c+=("test-guest-arm64.sh -l" "test-extmod.sh -a arm64" "test-extmod.sh -a mips"
+		"test-extmod.sh -a arm" "test-extmod.sh -a riscv64" "test-extmod.sh -a ppc64le"
+		"test-extmod.sh -a s390x")
 fi
 
 state=$(mktemp -d)
