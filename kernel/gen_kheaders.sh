@@ -7,8 +7,15 @@
 # read, so that Kbuild alone decides when the archive is stale.
 #
 # usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
-#                        -m SYMVERS [-K KIT] [-t TIMESTAMP]
+#                        -m SYMVERS [-S SRCLIST] [-K KIT] [-t TIMESTAMP]
 #                        [-x INDEX -k MKINDEX]
+#        gen_kheaders.sh -L
+#
+# -L prints the source tree's files that would be packed, one a line,
+# sorted; Kbuild keeps that list in a file rewritten only when it changes,
+# which the archive depends on, and passes it back as -S SRCLIST.  So a
+# file added, removed or renamed repacks the archive, and a file that is
+# never packed (an editor's swap file) does not.
 #
 # STRIPPER is kernel/kheaders_strip, which removes comments from headers.
 # SYMVERS is packed as Module.symvers unless it is empty.  KIT holds the
@@ -26,10 +33,13 @@ fail() {
 }
 
 usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS"
-usage="$usage [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX]"
+usage="$usage [-S SRCLIST] [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX] | -L"
 out='' depfile='' lds='' stripper='' symvers='' kit='' stamp='' index='' mkindex=''
-while getopts o:d:l:s:m:K:t:x:k: opt; do
+list_only=0 srclist=''
+while getopts o:d:l:s:m:S:K:t:x:k:L opt; do
 	case $opt in
+	L) list_only=1 ;;
+	S) srclist=$OPTARG ;;
 	o) out=$OPTARG ;;
 	d) depfile=$OPTARG ;;
 	l) lds=$OPTARG ;;
@@ -42,56 +52,28 @@ while getopts o:d:l:s:m:K:t:x:k: opt; do
 	*) fail "$usage" ;;
 	esac
 done
-if [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] || [ -z "$stripper" ] ||
-	[ -z "$symvers" ]; then
+if [ "$list_only" = 0 ] && { [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] ||
+	[ -z "$stripper" ] || [ -z "$symvers" ]; }; then
 	fail "$usage"
 fi
-packer=$(dirname "$0")/kheaders_pack.sh
-[ -f "$packer" ] || fail "$packer is missing"
 if [ -z "${srctree:-}" ] || [ -z "${SRCARCH:-}" ]; then
 	fail "srctree and SRCARCH are not set; this script is run by Kbuild"
 fi
 [ -f include/config/auto.conf ] ||
 	fail "include/config/auto.conf is missing; run from a configured object tree"
-
-# Same bytes whatever the locale, umask, user or clock of the build.
 LC_ALL=C
 export LC_ALL
-umask 022
-# Without KBUILD_BUILD_TIMESTAMP every entry gets this fixed date.
-[ -n "$stamp" ] || stamp="2000-01-01 00:00:00 UTC"
-
-for tool in tar "${XZ:-xz}" find sort; do
-	command -v "$tool" >/dev/null 2>&1 ||
-		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
-done
-tar --sort=name --version >/dev/null 2>&1 ||
-	fail "GNU tar 1.28 or later is needed (for --sort=name)"
-date -d "$stamp" +%s >/dev/null 2>&1 ||
-	fail "cannot parse timestamp '$stamp' (KBUILD_BUILD_TIMESTAMP)"
 
 enabled() {
 	grep -q "^$1=y" include/config/auto.conf
 }
 
-stage=$(cd "$(dirname "$out")" && pwd)/.kheaders_stage
-trap 'rm -rf "$stage" "$depfile.tmp"' EXIT
-trap 'exit 130' INT TERM HUP
-rm -rf "$stage"
-mkdir -p "$stage/lists"
-
-arch_inc=arch/$SRCARCH/include
-
-# Every list is written to a file and checked before it is sorted: a
-# directory find cannot read must stop the build, not leave a hole.
-
-# wanted RAW LIST: sort RAW into LIST without what no tree should ship,
+# wanted: sort stdin into stdout without what no tree should ship,
 # whichever directory it lies in: dot files and directories (an editor's
 # swap files, scripts' temporaries), backups and rejects, and keys.
 wanted() {
 	grep -v -E -e '(^|/)\.' \
-		-e '(~|\.orig|\.rej|\.bak|\.tmp|\.swp|\.pem|\.key|\.priv)$' "$1" |
-		sort >"$2" || :
+		-e '(~|\.orig|\.rej|\.bak|\.tmp|\.swp|\.pem|\.key|\.priv)$' | sort || :
 }
 
 # Kbuild runs the C recordmcount only where the architecture has it;
@@ -105,14 +87,14 @@ if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT; then
 	fi
 fi
 
-# Source-tree inputs: include/ and every include directory of the
-# architecture (some boards' and variants' headers live in
-# arch/*/mach-*/include, arch/xtensa/variants/*/include, KVM's in
+# sources: the source tree's inputs, unsorted: include/ and every include
+# directory of the architecture (some boards' and variants' headers live
+# in arch/*/mach-*/include, arch/xtensa/variants/*/include, KVM's in
 # arch/arm64/kvm/hyp/include), and the Makefiles the architecture's
 # Makefile includes (MIPS reads Kbuild.platforms and every Platform).
 # Generated directories are taken from the object tree only, so stale
 # ones left in the source tree by an earlier in-tree build never leak in.
-(
+sources() {
 	cd "$srctree" &&
 	find include "arch/$SRCARCH" \
 		\( -path include/generated -o -path include/config -o \
@@ -125,20 +107,49 @@ fi
 		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
 		   -name check-local-export -o -name module-common.c \) &&
 	{ [ -z "$mcount_pl" ] || echo "$mcount_pl"; }
-) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
-wanted "$stage/lists/src.raw" "$stage/lists/src"
+}
 
-# Directories whose entries are inputs: a header added, removed or
-# renamed changes their mtime, which Kbuild sees.
-(
-	cd "$srctree" &&
-	find include "arch/$SRCARCH" \
-		\( -path include/generated -o -path include/config -o \
-		   -path "arch/$SRCARCH/*generated" \) -prune -o \
-		-type d \( -path include -o -path 'include/*' -o -path '*/include' -o \
-		-path '*/include/*' \) -print
-) >"$stage/lists/srcdirs.raw" || fail "cannot list the source tree's directories"
-sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
+# Listed in full before it is sorted: a directory find cannot read must
+# stop the build, not leave a hole.
+if [ "$list_only" = 1 ]; then
+	raw=$(sources) || fail "cannot list the source tree's headers"
+	printf '%s\n' "$raw" | wanted
+	exit
+fi
+
+packer=$(dirname "$0")/kheaders_pack.sh
+[ -f "$packer" ] || fail "$packer is missing"
+
+# Same bytes whatever the locale, umask, user or clock of the build.
+umask 022
+# Without KBUILD_BUILD_TIMESTAMP every entry gets this fixed date.
+[ -n "$stamp" ] || stamp="2000-01-01 00:00:00 UTC"
+
+for tool in tar "${XZ:-xz}" find sort; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		fail "'$tool' not found; it is needed to build CONFIG_IKHEADERS"
+done
+tar --sort=name --version >/dev/null 2>&1 ||
+	fail "GNU tar 1.28 or later is needed (for --sort=name)"
+date -d "$stamp" +%s >/dev/null 2>&1 ||
+	fail "cannot parse timestamp '$stamp' (KBUILD_BUILD_TIMESTAMP)"
+
+stage=$(cd "$(dirname "$out")" && pwd)/.kheaders_stage
+trap 'rm -rf "$stage" "$depfile.tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+rm -rf "$stage"
+mkdir -p "$stage/lists"
+
+arch_inc=arch/$SRCARCH/include
+
+# Every list is written to a file and checked before it is sorted: a
+# directory find cannot read must stop the build, not leave a hole.
+if [ -n "$srclist" ]; then
+	cp "$srclist" "$stage/lists/src" || fail "cannot read $srclist"
+else
+	(sources) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
+	wanted <"$stage/lists/src.raw" >"$stage/lists/src"
+fi
 
 # Object-tree inputs: generated headers and config, and the host tools
 # that external module builds run.  utsversion.h and compile.h carry the
@@ -159,7 +170,7 @@ sort "$stage/lists/srcdirs.raw" >"$stage/lists/srcdirs"
 		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
 	fi
 } >"$stage/lists/obj.raw"
-wanted "$stage/lists/obj.raw" "$stage/lists/obj"
+wanted <"$stage/lists/obj.raw" >"$stage/lists/obj"
 
 # The programs are copied over and stripped in the stage: they must be
 # files of their own, never links to files elsewhere on this machine.
@@ -299,8 +310,9 @@ while read -r f; do
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
 done <"$stage/lists/plugins"
 
-# The dependency list: every input file, the programs and linker script
-# this run used, and the source directories.  Names are written in
+# The dependency list: every input file, and the programs and linker
+# script this run used.  Files added or removed show in -S's list, which
+# Kbuild keeps up to date itself.  Names are written in
 # make syntax: $ doubled; blank, #, :, | and ; behind a backslash (a
 # bare ; would end the prerequisites and start a recipe).  make
 # has no escape for % in these lists.  The source tree's path reaches
@@ -339,7 +351,6 @@ make_list() {
 {
 	echo "kheaders-deps := \\" &&
 	make_list "$srctree/" "$stage/lists/src" &&
-	make_list "$srctree/" "$stage/lists/srcdirs" &&
 	make_list "" "$stage/lists/obj" &&
 	make_list "" "$stage/lists/tools" &&
 	echo

@@ -156,7 +156,7 @@ fi
 gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
-	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders_data.tar.xz \
+	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders-srclist kheaders_data.tar.xz \
 		kheaders_data.index kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
 fi
 

@@ -212,6 +212,18 @@ gen() {
 		-s "$work/strip" -m kernel/kheaders-symvers "$@")
 }
 
+# all_of_lines FILE ERE...: a line of FILE matches each ERE, and none
+# matches an ERE written !ERE.
+all_of_lines() {
+	local f=$1 re
+	shift
+	for re in "$@"; do
+		case $re in
+		!*) no_line "${re#!}" "$f" || return 1 ;;
+		*) has_lines "$f" "$re" || return 1 ;;
+		esac
+	done
+}
 # all_members ARCHIVE ERE...: a member of ARCHIVE matches each ERE, and
 # none matches an ERE written !ERE.
 all_members() {
@@ -275,7 +287,21 @@ check "modes normalised: 0755 tools" mode_is 755 "$work/x/scripts/mod/modpost"
 
 deps=$work/t1/obj/kernel/.kheaders_data.deps
 check "dependency list names the headers" grep -q "^  $work/t1/src/include/linux/a.h \\\\\$" "$deps"
-check "dependency list names the source directories" grep -q "^  $work/t1/src/include/linux \\\\\$" "$deps"
+check "dependency list names no directory" no_line "^  $work/t1/src/include/linux \\\\\$" "$deps"
+# -L: the source files that are packed, as Kbuild keeps them in a list
+# the archive depends on; -S: the archive is packed from such a list.
+(cd "$work/t1/obj" && srctree="$work/t1/src" SRCARCH=x86 sh "$work/t1/src/gen_kheaders.sh" -L) \
+	>"$work/srclist" 2>&1
+check "-L lists the packed source files, sorted, without the unpacked ones" \
+	all_of_lines "$work/srclist" '^include/linux/a\.h$' '^arch/x86/mach-b/include/mach/b\.h$' \
+	'^Makefile$' '!\.swp$' '!\.orig$' '!^include/generated/'
+check "-L's list is sorted" env LC_ALL=C sort -c "$work/srclist"
+grep -v '^arch/x86/include/asm/b\.h$' "$work/srclist" >"$work/srclist.less"
+check "-S: the archive is packed from the given list" \
+	quietly gen "$work/t1" -- -S "$work/srclist.less"
+check "... and holds what it names, and nothing it leaves out" \
+	all_members "$a1" '^\./include/linux/a\.h$' '!^\./arch/x86/include/asm/b\.h$'
+quietly gen "$work/t1"
 check "dependency list names generated files" grep -q "^  include/generated/autoconf.h \\\\\$" "$deps"
 # shellcheck disable=SC2016 # a make variable, not a shell one
 check "dependency list parses as make" \

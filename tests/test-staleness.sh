@@ -87,6 +87,16 @@ mk
 expect 0 "no-op make after the header cases"
 check "no-op make after the header cases: nothing built" built_nothing "$work/make.log"
 
+# An editor's swap file, which is never packed, appearing and going in a
+# directory of headers: nothing is packed again (the files packed are
+# the inputs, not the directories' mtimes).
+echo swap >"${probe%/*}/.kheaders-probe.h.swp"
+mk
+check "an editor's swap file appears in include/linux: nothing built" built_nothing "$work/make.log"
+rm -f "${probe%/*}/.kheaders-probe.h.swp"
+mk
+check "... and goes: nothing built" built_nothing "$work/make.log"
+
 # A generated header changed (prepare writes it back; either way the
 # archive must follow the object tree).
 echo '/* probe */' >>"$build/include/generated/timeconst.h"
@@ -129,9 +139,7 @@ mk
 expect 1 "KBUILD_BUILD_TIMESTAMP dropped"
 
 # Stale generated headers in the source tree (from an earlier in-tree
-# build) are never packed, and changing them rebuilds nothing.  (Creating
-# include/generated changes the mtime of include/, a watched directory,
-# so the first make may regenerate; the content stays the same.)
+# build) are never packed, and changing them rebuilds nothing.
 mkdir -p "$tree/include/generated"
 echo '#error stale' >"$stale"
 mk
