@@ -212,30 +212,24 @@ gen() {
 		-s "$work/strip" -m kernel/kheaders-symvers "$@")
 }
 
-# all_of_lines FILE ERE...: a line of FILE matches each ERE, and none
-# matches an ERE written !ERE.
-all_of_lines() {
-	local f=$1 re
-	shift
+# each_ere HAS HASNT TARGET ERE...: HAS TARGET ERE holds for each ERE,
+# and HASNT TARGET ERE for each ERE written !ERE.
+each_ere() {
+	local has=$1 hasnt=$2 target=$3 re
+	shift 3
 	for re in "$@"; do
 		case $re in
-		!*) no_line "${re#!}" "$f" || return 1 ;;
-		*) has_lines "$f" "$re" || return 1 ;;
+		!*) "$hasnt" "$target" "${re#!}" || return 1 ;;
+		*) "$has" "$target" "$re" || return 1 ;;
 		esac
 	done
 }
-# all_members ARCHIVE ERE...: a member of ARCHIVE matches each ERE, and
-# none matches an ERE written !ERE.
-all_members() {
-	local a=$1 re
-	shift
-	for re in "$@"; do
-		case $re in
-		!*) lists_no "$a" "${re#!}" || return 1 ;;
-		*) lists "$a" "$re" || return 1 ;;
-		esac
-	done
-}
+lacks_line() { no_line "$2" "$1"; }
+# all_of_lines FILE ERE...: a line of FILE matches each ERE; none, each !ERE.
+all_of_lines() { each_ere has_lines lacks_line "$@"; }
+# all_members ARCHIVE ERE...: a member of ARCHIVE matches each ERE; none,
+# each !ERE.
+all_members() { each_ere lists lists_no "$@"; }
 # quietly CMD...: CMD, whose output is shown only when it fails.
 quietly() {
 	local out
