@@ -290,13 +290,21 @@ $(command -v tar) "\$@" || exit
 while [ ! -e "$k/go" ]; do sleep 0.1; done
 EOF
 chmod 755 "$work/slow/tar"
-# start_slow ARGS: the installer in the background, stopped mid-extraction.
-start_slow() {
-	(set -m; PATH=$work/slow:$work/bin:$PATH exec sh "$inst" "$@" >"$work/bg.out" 2>&1) &
+# start_session STANDINS FLAG ARGS: the installer in the background, in
+# a session of its own as a service manager runs it, with the stand-ins
+# of STANDINS first in PATH; returns once they have made FLAG in $k.
+start_session() {
+	local dir=$1 flag=$2
+	shift 2
+	# set -m: a background job of a shell without job control would
+	# start with SIGINT ignored, and could not trap it.
+	(set -m; PATH=$dir:$work/bin:$PATH exec setsid sh "$inst" "$@" >"$work/bg.out" 2>&1) &
 	bg=$!
-	for _ in $(seq 100); do [ -e "$k/extracting" ] && return; sleep 0.1; done
-	echo "  the installer did not reach the extraction"
+	for _ in $(seq 100); do [ -e "$k/$flag" ] && return; sleep 0.1; done
+	echo "  the installer did not get that far"
 }
+# start_slow ARGS: the installer stopped mid-extraction.
+start_slow() { start_session "$work/slow" extracting "$@"; }
 # sig_ignored SIG: SIG was ignored when this test started (under nohup,
 # or SIGINT in a background job): a shell started with it ignored cannot
 # trap it, so the case cannot run.
@@ -331,17 +339,6 @@ check "install: the first run then completes cleanly" \
 	all "rc_is 0" "links_to $t" no_leftovers "has_version $t 1" \
 	"[ \"\$(ls -A $t | sort | tr '\n' ' ')\" = '.kheaders-install Makefile Module.symvers include scripts wide-open ' ]"
 
-# start_session STANDINS FLAG ARGS: the installer in a session of its
-# own, as a service manager runs it, with the stand-ins of STANDINS first
-# in PATH; returns once they have made FLAG in $k.
-start_session() {
-	local dir=$1 flag=$2
-	shift 2
-	PATH=$dir:$work/bin:$PATH setsid sh "$inst" "$@" >"$work/bg.out" 2>&1 &
-	bg=$!
-	for _ in $(seq 100); do [ -e "$k/$flag" ] && return; sleep 0.1; done
-	echo "  the installer did not get that far"
-}
 # An rm -rf that stops, as a long delete would, once it has deleted the
 # marker (as it may do first).
 mkdir -p "$work/slowrm"
@@ -374,7 +371,7 @@ for sig in TERM KILL; do
 done
 
 fresh
-start_session "$work/slow" extracting --extract
+start_slow --extract
 kill -s KILL -- -"$bg"
 wait "$bg"
 run --extract
