@@ -7,8 +7,8 @@
 # read, so that Kbuild alone decides when the archive is stale.
 #
 # usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
-#                        -m SYMVERS [-S SRCLIST] [-K KIT] [-t TIMESTAMP]
-#                        [-x INDEX -k MKINDEX]
+#                        -m SYMVERS [-S SRCLIST] [-K KIT] [-b BTFSUM]
+#                        [-t TIMESTAMP] [-x INDEX -k MKINDEX]
 #        gen_kheaders.sh -L
 #
 # -L prints the source tree's files that would be packed, one a line,
@@ -21,7 +21,10 @@
 # SYMVERS is packed as Module.symvers unless it is empty.  KIT holds the
 # module build's programs (fixdep, modpost, ...) built for the kernel's
 # own architecture, at the paths they take in the archive; without it the
-# build machine's are packed.  -x and -k are for the kheaders filesystem;
+# build machine's are packed.  BTFSUM holds the SHA-256 of vmlinux's BTF
+# (with CONFIG_DEBUG_INFO_BTF_MODULES, once vmlinux is linked): modules
+# built from the archive get BTF against a running kernel with that BTF
+# (kheaders_btf.sh).  -x and -k are for the kheaders filesystem;
 # kheaders_pack.sh says what they do.
 
 set -eu
@@ -33,11 +36,12 @@ fail() {
 }
 
 usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS"
-usage="$usage [-S SRCLIST] [-K KIT] [-t TIMESTAMP] [-x INDEX -k MKINDEX] | -L"
+usage="$usage [-S SRCLIST] [-K KIT] [-b BTFSUM] [-t TIMESTAMP] [-x INDEX -k MKINDEX] | -L"
 out='' depfile='' lds='' stripper='' symvers='' kit='' stamp='' index='' mkindex=''
-list_only=0 srclist=''
-while getopts o:d:l:s:m:S:K:t:x:k:L opt; do
+list_only=0 srclist='' btfsum=''
+while getopts o:d:l:s:m:S:K:b:t:x:k:L opt; do
 	case $opt in
+	b) btfsum=$OPTARG ;;
 	L) list_only=1 ;;
 	S) srclist=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -166,6 +170,9 @@ fi
 	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
 	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
 	[ -z "$mcount_c" ] || echo "$mcount_c"
+	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+		echo tools/bpf/resolve_btfids/resolve_btfids
+	fi
 	if enabled CONFIG_GCC_PLUGINS; then
 		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
 	fi
@@ -245,8 +252,9 @@ elf_machine() {
 	fi
 }
 if [ -n "$kit" ]; then
-	(cd "$kit" && find scripts -type f ! -name '.*' ! -name '*.h') \
-		>"$stage/lists/kit.raw" || fail "cannot list $kit"
+	(cd "$kit" && for d in scripts tools; do
+		[ ! -d "$d" ] || find "$d" -type f ! -name '.*' ! -name '*.h' || exit
+	done) >"$stage/lists/kit.raw" || fail "cannot list $kit"
 	sort "$stage/lists/kit.raw" >"$stage/lists/kit"
 	[ -s "$stage/lists/kit" ] || fail "$kit holds no programs"
 	while read -r f; do
@@ -270,15 +278,44 @@ else
 		"machines like it" >&2
 fi
 
-# A kernel built with LLVM=1 needs its modules built with LLVM=1 too;
-# let the tree say so itself, so that the device user need not know.
+# A kernel built with LLVM=1 (or LLVM=-19, LLVM=/path/) needs its
+# modules built with the same LLVM setting; let the tree say so itself,
+# so that the device user need not know.
 if enabled CONFIG_CC_IS_CLANG && enabled CONFIG_LD_IS_LLD; then
+	llvm=${LLVM:-1}
+	case $llvm in
+	*[!A-Za-z0-9_./+-]*) fail "cannot record LLVM=$llvm in the archive's Makefile" ;;
+	esac
 	{
-		echo "# Added by kheaders: this kernel was built with LLVM=1."
-		echo "LLVM ?= 1"
+		echo "# Added by kheaders: this kernel was built with LLVM=$llvm."
+		echo "LLVM ?= $llvm"
 		cat "$stage/root/Makefile"
 	} >"$stage/Makefile.llvm"
 	mv "$stage/Makefile.llvm" "$stage/root/Makefile"
+fi
+
+# Module BTF: the tree has no vmlinux, so modules built from it take
+# the running kernel's BTF as their base, once it is checked to be this
+# kernel's (kheaders_btf.sh).  Without a recorded checksum (=y: the
+# archive is packed before vmlinux, and its BTF, are linked) they get
+# none, and the build says why.
+if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
+	sum=unknown
+	if [ -n "$btfsum" ] && [ -s "$btfsum" ]; then
+		sum=$(cat "$btfsum")
+		case $sum in
+		*[!0-9a-f]*) fail "$btfsum does not hold a SHA-256" ;;
+		esac
+	fi
+	cp "$srctree/kernel/kheaders_btf.sh" "$stage/root/scripts/kheaders_btf.sh" ||
+		fail "cannot copy kernel/kheaders_btf.sh"
+	chmod 755 "$stage/root/scripts/kheaders_btf.sh"
+	{
+		echo
+		echo "# Added by kheaders: this tree has no vmlinux; see kheaders_btf.sh."
+		echo "cmd_btf_ko = \$(CONFIG_SHELL) \$(srctree)/scripts/kheaders_btf.sh \$@ $sum \\"
+		echo "	\$(PAHOLE_FLAGS) \$(MODULE_PAHOLE_FLAGS)"
+	} >>"$stage/root/scripts/Makefile.modfinal"
 fi
 
 # Comments are most of the headers' bytes; the stripper keeps the code
@@ -298,7 +335,8 @@ else
 		fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
 fi
 for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
-	 scripts/genksyms/genksyms scripts/recordmcount; do
+	 scripts/genksyms/genksyms scripts/recordmcount \
+	 tools/bpf/resolve_btfids/resolve_btfids; do
 	[ -f "$stage/root/$f" ] || continue
 	"$strip_bin" --strip-all --remove-section=.note.gnu.build-id \
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
@@ -342,6 +380,7 @@ make_list() {
 	echo "$lds"
 	echo "$stripper"
 	[ -z "$mkindex" ] || echo "$mkindex"
+	[ -z "$btfsum" ] || echo "$btfsum"
 	if [ -n "$kit" ]; then
 		while read -r f; do
 			printf '%s/%s\n' "$kit" "$f"

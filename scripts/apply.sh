@@ -156,8 +156,9 @@ fi
 gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
-	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders-srclist kheaders_data.tar.xz \
-		kheaders_data.index kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
+	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders-srclist \
+		kheaders-btfsum kheaders_data.tar.xz kheaders_data.index \
+		kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
 fi
 
 # What goes where: SOURCE DESTINATION MODE, new files first, init/Kconfig
@@ -171,6 +172,7 @@ fi
 	echo "$time_h	kernel/kheaders_fs_time.h	644"
 	echo "$overlay/kernel/gen_kheaders.sh	kernel/gen_kheaders.sh	755"
 	echo "$overlay/kernel/kheaders_pack.sh	kernel/kheaders_pack.sh	755"
+	echo "$overlay/kernel/kheaders_btf.sh	kernel/kheaders_btf.sh	755"
 	echo "$overlay/Documentation/admin-guide/kheaders.rst	Documentation/admin-guide/kheaders.rst	644"
 	for f in procfs-kheaders sysfs-kernel-kheaders debugfs-kheaders kheaders-fs; do
 		echo "$overlay/Documentation/ABI/testing/$f	Documentation/ABI/testing/$f	644"

@@ -3,8 +3,9 @@
 #
 # Make the userspace of a foreign-architecture test guest: a Debian 12
 # root of ARCH holding what a device user has (gcc, binutils, make, libc
-# headers, tar, xz, kmod; clang, lld and the LLVM tools for kernels built
-# with LLVM=1) and nothing of this machine's.  Packages are unpacked with
+# headers, tar, xz, kmod; clang, lld and the LLVM tools of LLVM 19 for
+# kernels built with LLVM=-19; pahole and bpftool, for modules' BTF) and
+# nothing of this machine's.  Packages are unpacked with
 # mmdebstrap --variant=extract (no maintainer scripts run, so nothing
 # needs emulating), once, into $KHEADERS_CACHE/root/ARCH; the guest
 # shares it read-only over virtio-9p (scripts/run-guest.sh -r).  Prints
@@ -25,7 +26,7 @@ esac
 
 pkgs="busybox-static coreutils dash bash grep sed mawk findutils diffutils
 util-linux mount kmod tar xz-utils make gcc gcc-12 binutils libc6-dev
-clang lld llvm"
+clang-19 lld-19 llvm-19 dwarves bpftool"
 root=$KH_CACHE/root/$arch
 # One maker at a time (see cache_lock).
 cache_lock "root-$arch"
@@ -53,7 +54,8 @@ wait "$pid" || die "mmdebstrap failed to make the $arch root (apt-get update? ne
 # mount points the guest's /init uses.
 ln -sfn mawk "$root.new/usr/bin/awk"
 mkdir -p "$root.new/lib/modules" "$root.new/kh-build" "$root.new/tmp" "$root.new/run"
-for f in bin/busybox bin/sh usr/bin/gcc usr/bin/make usr/bin/clang usr/bin/ld.lld; do
+for f in bin/busybox bin/sh usr/bin/gcc usr/bin/make usr/bin/clang-19 usr/bin/ld.lld-19 \
+	usr/bin/pahole usr/sbin/bpftool; do
 	[ -e "$root.new/$f" ] || die "$arch root lacks /$f"
 done
 echo "$stamp" >"$root.new/.kh-root"

@@ -9,7 +9,11 @@
 # bcc and bpftrace, which tests/test-guest-bpf.sh runs in the guest.  For
 # the arm64 kernels: the aarch64 cross gcc with its C library, QEMU for
 # arm64, and mmdebstrap, with which scripts/build-guest-root.sh makes the
-# arm64 guest's userspace.  For tests/test-extmod.sh, the gcc cross
+# arm64 guest's userspace; LLVM 19, which builds the arm64 kernel in the
+# shape of Android's, with pahole for its BTF and the arm64 libelf and
+# zlib that the archive's resolve_btfids links (as Debian packages of
+# the foreign architecture arm64, which this script enables).  For
+# tests/test-extmod.sh, the gcc cross
 # compilers of five more architectures, whose trees it prepares for
 # modules.  Does nothing when all is there already.
 
@@ -21,7 +25,8 @@ busybox-static procps util-linux shellcheck hyperfine liblzma-dev zlib1g-dev
 xxd clang libclang-rt-14-dev lld llvm bpfcc-tools python3-bpfcc bpftrace
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm mmdebstrap
 gcc-mips-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu gcc-powerpc64le-linux-gnu
-gcc-s390x-linux-gnu"
+gcc-s390x-linux-gnu clang-19 lld-19 llvm-19 dwarves bpftool libelf-dev:arm64
+zlib1g-dev:arm64"
 
 missing=
 for p in $pkgs; do
@@ -37,6 +42,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "install-deps: installing$missing"
+case " $(dpkg --print-foreign-architectures | tr '\n' ' ') " in
+*" arm64 "*) ;;
+*) dpkg --add-architecture arm64 ;;
+esac
 apt-get update -qq
 # shellcheck disable=SC2086 # a list of package names
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

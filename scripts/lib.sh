@@ -144,7 +144,9 @@ export CCACHE_DEPEND=1
 
 # kernel_vars ARCH LLVM: set KH_MAKE_VARS for a build for ARCH (x86_64,
 # or arm64 cross-built with aarch64-linux-gnu-gcc), with clang and lld
-# (LLVM=1) when LLVM is 1.
+# when LLVM is 1: Debian's default LLVM (14, LLVM=1) on x86_64, and
+# LLVM 19 on arm64 (LLVM=-19: clang-19, ld.lld-19, llvm-ar-19...), as
+# Android's kernels are built with a recent clang.
 kernel_vars() {
 	case $1-$2 in
 	x86_64-0)
@@ -157,8 +159,8 @@ kernel_vars() {
 		KH_MAKE_VARS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 			CC="ccache aarch64-linux-gnu-gcc" HOSTCC="ccache gcc" RUSTC=false) ;;
 	arm64-1)
-		need_tools clang ld.lld
-		KH_MAKE_VARS=(ARCH=arm64 LLVM=1 CC="ccache clang" HOSTCC="ccache clang"
+		need_tools clang-19 ld.lld-19 llvm-ar-19
+		KH_MAKE_VARS=(ARCH=arm64 LLVM=-19 CC="ccache clang-19" HOSTCC="ccache clang-19"
 			RUSTC=false) ;;
 	*) die "unsupported architecture $1 (x86_64 or arm64)" ;;
 	esac

@@ -43,7 +43,9 @@ guest_helpers() {
 # a stack dump, or (GUEST_CHECKERS, an ERE, set by a test whose kernel has
 # checkers such as KASAN) a checker's report.  Between "KH-FAULTS begin"
 # and "KH-FAULTS end", failed allocations print stack dumps by design:
-# there, only the reports themselves count.
+# there, only the reports themselves count.  Between "KH-EXPECTED begin"
+# and "KH-EXPECTED end" a guest script provokes a report on purpose (a
+# kCFI failure) and checks it itself: nothing there counts.
 GUEST_REPORTS='BUG:|Oops|WARNING: CPU|Kernel panic'
 GUEST_DUMPS='Call Trace|cut here'
 GUEST_CHECKERS=
@@ -110,8 +112,9 @@ guest_plan_kept() {
 # the rest, above).
 console_clean() {
 	local reports=$GUEST_REPORTS${GUEST_CHECKERS:+|$GUEST_CHECKERS}
-	! sed '/^KH-FAULTS begin/,/^KH-FAULTS end/d' <<<"$out" | grep -E "$reports|$GUEST_DUMPS" |
-		head -n 8 | sed 's/^/  /' | grep . || return 1
+	! sed -e '/^KH-FAULTS begin/,/^KH-FAULTS end/d' \
+		-e '/^KH-EXPECTED begin/,/^KH-EXPECTED end/d' <<<"$out" |
+		grep -E "$reports|$GUEST_DUMPS" | head -n 8 | sed 's/^/  /' | grep . || return 1
 	! sed -n '/^KH-FAULTS begin/,/^KH-FAULTS end/p' <<<"$out" | grep -E "$reports" |
 		head -n 8 | sed 's/^/  while failing allocations: /' | grep .
 }

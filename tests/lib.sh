@@ -50,8 +50,10 @@ summary() {
 # 1, for ARCH (default x86_64; arm64 is cross-built), and print its
 # directory.  Its config fragments are decided here, so that every test
 # asking for the same kernel shares one build: ikheaders-y.config for =y,
-# linux-VERSION.config when there is one, and bpf.config on the two x86
-# kernels the eBPF test runs on (6.1, and 6.12 with LLVM).
+# linux-VERSION.config when there is one, bpf.config on the two x86
+# kernels the eBPF test runs on (6.1, and 6.12 with LLVM), and gki.config
+# (Android's shape: ThinLTO, kCFI, shadow call stack, BTF) on arm64 with
+# LLVM.
 harness_build() {
 	local ver=$1 flavor=$2 llvm=$3 arch=${4:-x86_64} cfg=$KH_REPO/tests/configs args
 	args=(-v "$ver" -a "$arch")
@@ -62,6 +64,7 @@ harness_build() {
 	if [ "$arch" = x86_64 ] && { [ "$ver" = 6.1 ] || [ "$llvm" = 1 ]; }; then
 		args+=(-c "$cfg/bpf.config")
 	fi
+	[ "$arch-$llvm" != arm64-1 ] || args+=(-c "$cfg/gki.config")
 	"$KH_REPO/scripts/build-kernel.sh" "${args[@]}" "$(harness_name "$@")"
 }
 

@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # in lane C, from the start, so that its long emulated guest runs while
 # the other lanes compile.  So split, from cold, lanes A and B end
 # together.
-lane_a=(test-fast.sh test-ktap.sh test-install.sh test-fmt.sh)
+lane_a=(test-fast.sh test-btf.sh test-ktap.sh test-install.sh test-fmt.sh)
 lane_b=() lane_c=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh

@@ -22,7 +22,7 @@ rm -f "$t/.kh-extracted"
 check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$t"
 for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
 	kernel/Makefile.kheaders kernel/kheaders_data.S \
-	kernel/kheaders_pack.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
+	kernel/kheaders_pack.sh kernel/kheaders_btf.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
 	kernel/kheaders_super.c kernel/kheaders_fs_time.h \
 	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst \
 	Documentation/ABI/testing/procfs-kheaders Documentation/ABI/testing/sysfs-kernel-kheaders \

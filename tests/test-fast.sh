@@ -513,6 +513,44 @@ else
 	skip "setpriv not installed: unreadable inputs not checked"
 fi
 
+# Module BTF and LLVM: the tree carries resolve_btfids and
+# kheaders_btf.sh, and Makefile.modfinal runs the latter with the
+# recorded checksum of vmlinux's BTF (none known: "unknown"); a clang
+# kernel's Makefile asks for the LLVM setting it was built with.
+make_tree "$work/t9"
+t9=$work/t9
+printf 'CONFIG_OBJTOOL=y\nCONFIG_DEBUG_INFO_BTF_MODULES=y\nCONFIG_CC_IS_CLANG=y\nCONFIG_LD_IS_LLD=y\n' \
+	>"$t9/obj/include/config/auto.conf"
+mkdir -p "$t9/obj/tools/bpf/resolve_btfids" "$t9/src/kernel"
+cp "$work/tool" "$t9/obj/tools/bpf/resolve_btfids/resolve_btfids"
+cp "$KH_REPO/kernel/kheaders_btf.sh" "$t9/src/kernel/"
+echo '# modfinal' >"$t9/src/scripts/Makefile.modfinal"
+sum=$(printf 'BTF' | sha256sum | cut -d' ' -f1)
+echo "$sum" >"$t9/obj/kernel/kheaders-btfsum"
+check "generator runs with module BTF and LLVM=-19" \
+	quietly gen "$t9" LLVM=-19 -- -b kernel/kheaders-btfsum
+a9=$t9/obj/kernel/kheaders_data.tar.xz
+check "... the archive holds resolve_btfids and kheaders_btf.sh" all_members "$a9" \
+	'^\./tools/bpf/resolve_btfids/resolve_btfids$' '^\./scripts/kheaders_btf\.sh$'
+check "... Makefile.modfinal runs kheaders_btf.sh with the recorded checksum" \
+	member_has "$a9" ./scripts/Makefile.modfinal \
+	"^cmd_btf_ko = \\\$\\(CONFIG_SHELL\\) \\\$\\(srctree\\)/scripts/kheaders_btf\\.sh \\\$@ $sum \\\\\$"
+check "... the Makefile asks for LLVM=-19" member_has "$a9" ./Makefile '^LLVM \?= -19$'
+check "... the dependency list names the checksum's file" \
+	grep -q '^  kernel/kheaders-btfsum \\$' "$t9/obj/kernel/.kheaders_data.deps"
+check "without a checksum, Makefile.modfinal passes \"unknown\"" quietly gen "$t9"
+check "... so that modules get no BTF, and are told why" \
+	member_has "$a9" ./scripts/Makefile.modfinal 'kheaders_btf\.sh \$@ unknown '
+echo 'not a checksum' >"$t9/obj/kernel/kheaders-btfsum"
+msg=$(gen "$t9" -- -b kernel/kheaders-btfsum 2>&1)
+check "a checksum file with something else in it stops the build, named" \
+	grep -q "error: kernel/kheaders-btfsum does not hold a SHA-256" <<<"$msg"
+# shellcheck disable=SC2016 # make syntax, not the shell's
+evil='LLVM=1 $(shell id)'
+msg=$(gen "$t9" "$evil" 2>&1)
+check "an LLVM value that is no path or suffix stops the build" \
+	grep -qF "error: cannot record $evil in the archive" <<<"$msg"
+
 # apply.sh refuses what is not a kernel tree.
 msg=$("$KH_REPO/scripts/apply.sh" "$work/t1/obj" 2>&1)
 check "apply.sh refuses a directory that is no kernel tree" grep -q "does not look like a Linux source tree" <<<"$msg"
