@@ -380,7 +380,6 @@ make_list() {
 	echo "$lds"
 	echo "$stripper"
 	[ -z "$mkindex" ] || echo "$mkindex"
-	[ -z "$btfsum" ] || echo "$btfsum"
 	if [ -n "$kit" ]; then
 		while read -r f; do
 			printf '%s/%s\n' "$kit" "$f"

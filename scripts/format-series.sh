@@ -183,6 +183,15 @@ symbols, which modpost does not report.  With =y and modules, "make
 bzImage" builds the modules too, as for TRIM_UNUSED_KSYMS, so that the
 image's archive is the same whatever goals built it.
 
+With CONFIG_DEBUG_INFO_BTF_MODULES a module built from the archive gets
+BTF, which today needs a full vmlinux in the build tree: the archive
+carries resolve_btfids, built for the kernel's architecture too, and
+its copy of Makefile.modfinal runs kheaders_btf.sh, which splits the
+module's BTF against the running kernel's /sys/kernel/btf/vmlinux once
+its SHA-256 is the one recorded for vmlinux's .BTF at packing time.
+Another kernel's BTF stops the build; without pahole the module is
+built without BTF, and the build says so.
+
 The generator lists every input it read in a dependency file, so Kbuild
 alone decides when the archive is stale and a no-op make packs nothing.
 The archive is reproducible: fixed owners, modes, order and dates
