@@ -306,6 +306,7 @@ if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
 		case $sum in
 		*[!0-9a-f]*) fail "$btfsum does not hold a SHA-256" ;;
 		esac
+		[ ${#sum} -eq 64 ] || fail "$btfsum does not hold a SHA-256"
 	fi
 	cp "$srctree/kernel/kheaders_btf.sh" "$stage/root/scripts/kheaders_btf.sh" ||
 		fail "cannot copy kernel/kheaders_btf.sh"

@@ -249,22 +249,66 @@ done <<<"$changed")
 rm -f "$out"/*.patch
 g format-patch -q --cover-letter -o "$out" HEAD~3 >/dev/null
 cover=$(ls "$out"/0000-*.patch)
-kh_subject="kheaders: a module build kit in the kernel" awk '
+# The cover letter: what the series does, and why it is shaped so.
+blurb=$(cat <<'EOF'
+kheaders carries the kernel's headers inside the kernel, but a device
+without a linux-headers package (a phone, a board, a CI image that
+switches kernels) still cannot build a module with them.  This series
+packs the whole module build kit instead, with the programs a module
+build runs built for the kernel's own architecture; adds a read-only
+filesystem that serves the archive's tree without unpacking it; and
+documents both.  Then, on the device:
+
+  modprobe kheaders
+  mkdir -p $HOME/headers && tar -xf /proc/kheaders.tar.xz -C $HOME/headers
+  make -C $HOME/headers M=$(pwd) modules
+
+Why it is shaped as it is:
+
+- The archive holds Module.symvers, which exists only once modpost has
+  run, so it is packed after modpost, where Kbuild already links what
+  needs modpost's output: Makefile.modfinal (=m) and Makefile.vmlinux
+  (=y) include kernel/Makefile.kheaders, with the smallest hook each:
+  the include, and one prerequisite for the object that carries the
+  data.  The generator lists its inputs in a dependency file, so a
+  no-op make packs nothing.
+
+- One top-level Makefile hunk is left: with CONFIG_IKHEADERS=y and
+  modules, KBUILD_MODULES is set, so that "make bzImage" builds the
+  modules too.  The archive built into the image must hold the whole
+  Module.symvers, the in-tree modules' exports included, or a module
+  built against it that uses one of them fails at modpost; and it must
+  be the same whatever goals built the tree.  Mainline does the same
+  for CONFIG_TRIM_UNUSED_KSYMS, for the same reason: the image depends
+  on what the modules export.  Packing vmlinux.symvers alone was
+  considered and rejected for that failure.  =m, the default, needs
+  no such hunk.
+
+- With CONFIG_DEBUG_INFO_BTF_MODULES, a module built from the archive
+  gets BTF, which today needs a full vmlinux in the build tree: the
+  archive carries resolve_btfids for the kernel's architecture, and its
+  copy of Makefile.modfinal splits the module's BTF against the running
+  kernel's /sys/kernel/btf/vmlinux once its SHA-256 is the one recorded
+  when the archive was packed.  The kernel tree's own Makefile.modfinal
+  is unchanged.
+
+- /proc/kheaders.tar.xz comes back beside /sys/kernel/kheaders.tar.xz.
+  Mainline moved the file to sysfs in 2019, weeks after adding it, to
+  keep /proc for processes; but tools and device scripts written for
+  the first path (bcc's, until mid-2019) and the instructions users
+  follow still ask for it.  Both are read-only views of the same bytes,
+  each documented under Documentation/ABI/testing.
+
+Tested on Linux 6.12 and 6.1: x86-64 with gcc and with clang, arm64
+cross-built with gcc and in the shape of Android's GKI kernels (clang
+19, ThinLTO, kCFI, shadow call stack, module BTF), each booted and the
+workflow above run; the archive is checked against what
+scripts/package/install-extmod-build copies on seven architectures.
+EOF
+)
+kh_subject="kheaders: a module build kit in the kernel" kh_blurb=$blurb awk '
 	/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, ENVIRON["kh_subject"]) }
-	/\*\*\* BLURB HERE \*\*\*/ {
-		print "kheaders carries the kernel'"'"'s headers inside the kernel, but a device"
-		print "without a linux-headers package still cannot build a module with them."
-		print "This series packs the whole module build kit instead, packed after"
-		print "modpost so that Module.symvers is in it, with the programs a module"
-		print "build runs built for the kernel'"'"'s own architecture; it adds a"
-		print "read-only filesystem that serves the archive'"'"'s tree without"
-		print "unpacking it, and documents both.  Then, on the device:"
-		print ""
-		print "  modprobe kheaders"
-		print "  mkdir -p $HOME/headers && tar -xf /proc/kheaders.tar.xz -C $HOME/headers"
-		print "  make -C $HOME/headers M=$(pwd) modules"
-		next
-	}
+	/\*\*\* BLURB HERE \*\*\*/ { print ENVIRON["kh_blurb"]; next }
 	{ print }' "$cover" >"$cover.new"
 mv "$cover.new" "$cover"
 ls "$out"/*.patch

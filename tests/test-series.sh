@@ -35,6 +35,14 @@ mapfile -t patches < <(find "$work/series" -name '0*.patch' ! -name '0000-*' | s
 check "a cover letter and three patches" [ -f "$work/series/0000-cover-letter.patch" ] && [ "${#patches[@]}" = 3 ]
 check "the cover letter has its subject and text" \
 	no_line '\*\*\* (SUBJECT|BLURB) HERE' "$work/series/0000-cover-letter.patch"
+check "the cover letter argues for the top-level Makefile hunk and for /proc" \
+	has_lines "$work/series/0000-cover-letter.patch" '^- One top-level Makefile hunk is left: ' \
+	'CONFIG_TRIM_UNUSED_KSYMS' '^- /proc/kheaders\.tar\.xz comes back beside '
+# shellcheck disable=SC2016 # the workflow's text, not expansions
+check "the cover letter shows the user's workflow" \
+	has_lines "$work/series/0000-cover-letter.patch" \
+	'^  make -C \$HOME/headers M=\$\(pwd\) modules$' '^  modprobe kheaders$'
+
 
 # A fresh tree: a hard-linked copy, with the files the series touches made
 # private and committed as the base.
