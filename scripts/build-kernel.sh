@@ -64,13 +64,8 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.kh-config" 2>/dev/null)" != "$stam
 		esac
 	done < <(cat "${frags[@]}")
 	for sym in "${!want[@]}"; do
-		line=${want[$sym]}
-		case $line in
-		CONFIG_*) grep -qxF "$line" "$out/.config" ||
-			die "$line did not survive olddefconfig (dependency missing?)" ;;
-		*) ! grep -q "^$sym=" "$out/.config" ||
-			die "$sym is still set after olddefconfig" ;;
-		esac
+		config_holds "${want[$sym]}" "$out/.config" ||
+			die "'${want[$sym]}' did not survive olddefconfig (a dependency missing, or one forcing it?)"
 	done
 	echo "$stamp" >"$out/.kh-config"
 fi

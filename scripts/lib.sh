@@ -166,6 +166,17 @@ kernel_vars() {
 	esac
 }
 
+# config_holds LINE CONFIG: the .config file CONFIG has what the fragment
+# line LINE asks for ("CONFIG_X=V", or "# CONFIG_X is not set": no X=).
+config_holds() {
+	local sym
+	case $1 in
+	CONFIG_*) grep -qxF "$1" "$2" ;;
+	"# CONFIG_"*" is not set") sym=${1#\# }; ! grep -q "^${sym%% *}=" "$2" ;;
+	*) return 0 ;;
+	esac
+}
+
 # kernel_image ARCH: the boot image of a build, relative to its directory.
 kernel_image() {
 	case $1 in
