@@ -21,10 +21,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 # Five kernels: 6.12 gcc =m (staleness to workflow) and 6.12 clang =y
 # (built by the kbuild suite) in lane A; 6.1 gcc =m and the 6.12 debug
-# kernel in lane B, which then runs the =y kernel's guests; arm64 clang
-# in lane C, from the start, so that its long emulated guest runs while
-# the other lanes compile.  So split, from cold, lanes A and B end
-# together.
+# kernel in lane B, which then runs the =y kernel's guests; the
+# GKI-shaped arm64 clang 19 kernel in lane C, from the start, so that its
+# long emulated guest runs while the other lanes compile.  So split, from
+# cold, lanes A and B end together, lane C some minutes before.
 lane_a=(test-fast.sh test-btf.sh test-ktap.sh test-install.sh test-fmt.sh)
 lane_b=() lane_c=()
 if [ "${1:-}" != --fast ]; then
