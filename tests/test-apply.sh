@@ -20,15 +20,32 @@ cp -al "$pristine" "$t"
 rm -f "$t/.kh-extracted"
 
 check "apply.sh succeeds on Debian's 6.12 source" "$KH_REPO/scripts/apply.sh" "$t"
-for f in kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
+ours=(kernel/kheaders.c kernel/kheaders.h kernel/kheaders_strip.c kernel/gen_kheaders.sh \
+	kernel/kheaders.manifest \
 	kernel/Makefile.kheaders kernel/kheaders_data.S \
 	kernel/kheaders_pack.sh kernel/kheaders_btf.sh kernel/kheaders_mkindex.c kernel/kheaders_fmt.c kernel/kheaders_fmt.h \
 	kernel/kheaders_super.c kernel/kheaders_fs_time.h \
 	kernel/Kconfig.kheaders Documentation/admin-guide/kheaders.rst \
 	Documentation/ABI/testing/procfs-kheaders Documentation/ABI/testing/sysfs-kernel-kheaders \
-	Documentation/ABI/testing/debugfs-kheaders Documentation/ABI/testing/kheaders-fs; do
+	Documentation/ABI/testing/debugfs-kheaders Documentation/ABI/testing/kheaders-fs)
+for f in "${ours[@]}"; do
 	check "$f is ours" cmp -s "$KH_REPO/$f" "$t/$f"
 done
+# maintained FILE...: MAINTAINERS' kheaders entry names each FILE, and
+# each file it names is in the tree.
+maintained() {
+	local entry f rc=0
+	entry=$(awk '/^KHEADERS:/ { on = 1 } on && /^$/ { exit } on && sub(/^F:\t/, "")' "$t/MAINTAINERS")
+	for f in "$@"; do
+		grep -qxF "$f" <<<"$entry" || { echo "  not in MAINTAINERS: $f"; rc=1; }
+	done
+	while read -r f; do
+		[ -e "$t/$f" ] || { echo "  MAINTAINERS names a missing $f"; rc=1; }
+	done <<<"$entry"
+	return $rc
+}
+check "MAINTAINERS' entry names every file of ours, and only files that exist" \
+	maintained "${ours[@]}"
 check "the admin guide's index lists kheaders once" \
 	test "$(grep -cx '   kheaders' "$t/Documentation/admin-guide/index.rst")" = 1
 # The files of Kbuild's top level that get a paragraph of ours.
