@@ -7,15 +7,17 @@
 # read, so that Kbuild alone decides when the archive is stale.
 #
 # usage: gen_kheaders.sh -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER
-#                        -m SYMVERS [-S SRCLIST] [-K KIT] [-b BTFSUM]
-#                        [-t TIMESTAMP] [-x INDEX -k MKINDEX]
-#        gen_kheaders.sh -L
+#                        -m SYMVERS [-S SRCLIST] [-O OBJLIST] [-K KIT]
+#                        [-b BTFSUM] [-t TIMESTAMP] [-x INDEX -k MKINDEX]
+#        gen_kheaders.sh -L src|obj
 #
-# -L prints the source tree's files that would be packed, one a line,
-# sorted; Kbuild keeps that list in a file rewritten only when it changes,
-# which the archive depends on, and passes it back as -S SRCLIST.  So a
-# file added, removed or renamed repacks the archive, and a file that is
-# never packed (an editor's swap file) does not.
+# What is packed is the table in kheaders.manifest, beside this script.
+# -L src prints the source tree's files that would be packed, one a line,
+# sorted, and -L obj the object tree's; Kbuild keeps each list in a file
+# rewritten only when it changes, which the archive depends on, and passes
+# them back as -S SRCLIST and -O OBJLIST.  So a file added, removed or
+# renamed repacks the archive, and a file that is never packed (an
+# editor's swap file) does not.
 #
 # STRIPPER is kernel/kheaders_strip, which removes comments from headers.
 # SYMVERS is packed as Module.symvers unless it is empty.  KIT holds the
@@ -36,14 +38,16 @@ fail() {
 }
 
 usage="usage: $me -o ARCHIVE -d DEPFILE -l MODULE_LDS -s STRIPPER -m SYMVERS"
-usage="$usage [-S SRCLIST] [-K KIT] [-b BTFSUM] [-t TIMESTAMP] [-x INDEX -k MKINDEX] | -L"
+usage="$usage [-S SRCLIST] [-O OBJLIST] [-K KIT] [-b BTFSUM] [-t TIMESTAMP]"
+usage="$usage [-x INDEX -k MKINDEX] | -L src|obj"
 out='' depfile='' lds='' stripper='' symvers='' kit='' stamp='' index='' mkindex=''
-list_only=0 srclist='' btfsum=''
-while getopts o:d:l:s:m:S:K:b:t:x:k:L opt; do
+list_only='' srclist='' objlist='' btfsum=''
+while getopts o:d:l:s:m:S:O:K:b:t:x:k:L: opt; do
 	case $opt in
 	b) btfsum=$OPTARG ;;
-	L) list_only=1 ;;
+	L) list_only=$OPTARG ;;
 	S) srclist=$OPTARG ;;
+	O) objlist=$OPTARG ;;
 	o) out=$OPTARG ;;
 	d) depfile=$OPTARG ;;
 	l) lds=$OPTARG ;;
@@ -56,7 +60,11 @@ while getopts o:d:l:s:m:S:K:b:t:x:k:L opt; do
 	*) fail "$usage" ;;
 	esac
 done
-if [ "$list_only" = 0 ] && { [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] ||
+case $list_only in
+'' | src | obj) ;;
+*) fail "$usage" ;;
+esac
+if [ -z "$list_only" ] && { [ -z "$out" ] || [ -z "$depfile" ] || [ -z "$lds" ] ||
 	[ -z "$stripper" ] || [ -z "$symvers" ]; }; then
 	fail "$usage"
 fi
@@ -80,43 +88,89 @@ wanted() {
 		-e '(~|\.orig|\.rej|\.bak|\.tmp|\.swp|\.pem|\.key|\.priv)$' | sort || :
 }
 
-# Kbuild runs the C recordmcount only where the architecture has it;
-# elsewhere recordmcount.pl, from the source tree.
-mcount_pl='' mcount_c=''
-if enabled CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT; then
-	if enabled CONFIG_HAVE_C_RECORDMCOUNT; then
-		mcount_c=scripts/recordmcount
-	else
-		mcount_pl=scripts/recordmcount.pl
-	fi
-fi
+# rules: the manifest's lines whose condition this configuration meets,
+# as "KIND PATH", $(SRCARCH) filled in.
+manifest=$(dirname "$0")/kheaders.manifest
+rules() {
+	awk -v arch="$SRCARCH" -v manifest="$manifest" '
+	BEGIN {
+		split("headers file files named generated omit object kit program plugins", k)
+		for (i in k)
+			kind[k[i]] = 1
+	}
+	FILENAME != manifest {
+		if (sub(/=y$/, ""))
+			set[$0] = 1
+		next
+	}
+	/^[ \t]*(#|$)/ { next }
+	{
+		if (NF < 2 || NF > 3 || !($1 in kind)) {
+			printf "%s:%d: not KIND PATH [CONDITION]\n", manifest, FNR > "/dev/stderr"
+			bad = 1
+			exit
+		}
+		n = NF == 3 ? split($3, c, ",") : 0
+		for (i = 1; i <= n; i++)
+			if (c[i] ~ /^!/ ? substr(c[i], 2) in set : !(c[i] in set))
+				next
+		gsub(/\$\(SRCARCH\)/, arch, $2)
+		print $1, $2
+	}
+	END { exit bad }' include/config/auto.conf "$manifest"
+}
+selected=$(rules) || fail "cannot read $manifest"
 
-# sources: the source tree's inputs, unsorted: include/ and every include
-# directory of the architecture (some boards' and variants' headers live
-# in arch/*/mach-*/include, arch/xtensa/variants/*/include, KVM's in
-# arch/arm64/kvm/hyp/include), and the Makefiles the architecture's
-# Makefile includes (MIPS reads Kbuild.platforms and every Platform).
+# sources: the source tree's files the manifest names, unsorted.
 # Generated directories are taken from the object tree only, so stale
 # ones left in the source tree by an earlier in-tree build never leak in.
 sources() {
-	cd "$srctree" &&
-	find include "arch/$SRCARCH" \
-		\( -path include/generated -o -path include/config -o \
-		   -path "arch/$SRCARCH/*generated" \) -prune -o \
-		\( -type f -o -type l \) \( -path 'include/*' -o -path '*/include/*' \) -print &&
-	echo Makefile &&
-	find "arch/$SRCARCH" -maxdepth 1 -type f -name 'Makefile*' &&
-	find "arch/$SRCARCH" -type f \( -name Kbuild.platforms -o -name Platform \) &&
-	find scripts -maxdepth 1 -type f \
-		\( -name 'Makefile*' -o -name '*.include' -o -name '*.sh' -o \
-		   -name check-local-export -o -name module-common.c \) &&
-	{ [ -z "$mcount_pl" ] || echo "$mcount_pl"; }
+	printf '%s\n' "$selected" | while read -r kind path; do
+		case $kind in
+		headers)
+			(cd "$srctree" && find "$path" \
+				\( -path '*/generated' -o -path include/config \) -prune -o \
+				\( -type f -o -type l \) \
+				\( -path 'include/*' -o -path '*/include/*' \) -print) ;;
+		file) [ ! -f "$srctree/$path" ] || echo "$path" ;;
+		files)
+			(cd "$srctree" && find "${path%/*}" -maxdepth 1 -type f \
+				-name "${path##*/}") ;;
+		named)
+			(cd "$srctree" && find "${path%/*}" -type f -name "${path##*/}") ;;
+		esac || exit
+	done
+}
+
+# objects: the object tree's files the manifest names, unsorted.  A
+# program must be there: it is built with the kernel.
+objects() {
+	omitted=$(printf '%s\n' "$selected" | sed -n 's/^omit //p')
+	printf '%s\n' "$selected" | while read -r kind path; do
+		case $kind in
+		generated) find "$path" \( -type f -o -type l \) -name '*.h' ;;
+		object | kit | program) echo "$path" ;;
+		plugins) find "$path" -type f -name '*.so' ;;
+		esac || exit
+	done | {
+		# Only a failed find, not one with nothing left, stops it.
+		grep -vxF -e "$omitted" || [ $? = 1 ]
+	}
+}
+
+# progs: the programs among them, but the GCC plugins.
+progs() {
+	printf '%s\n' "$selected" | sed -n -e 's/^kit //p' -e 's/^program //p'
 }
 
 # Listed in full before it is sorted: a directory find cannot read must
 # stop the build, not leave a hole.
-if [ "$list_only" = 1 ]; then
-	raw=$(sources) || fail "cannot list the source tree's headers"
+if [ "$list_only" = src ]; then
+	raw=$(sources) || fail "cannot list the source tree's files"
+	printf '%s\n' "$raw" | wanted
+	exit
+elif [ "$list_only" = obj ]; then
+	raw=$(objects) || fail "cannot list the object tree's files"
 	printf '%s\n' "$raw" | wanted
 	exit
 fi
@@ -144,44 +198,28 @@ trap 'exit 130' INT TERM HUP
 rm -rf "$stage"
 mkdir -p "$stage/lists"
 
-arch_inc=arch/$SRCARCH/include
-
 # Every list is written to a file and checked before it is sorted: a
 # directory find cannot read must stop the build, not leave a hole.
 if [ -n "$srclist" ]; then
 	cp "$srclist" "$stage/lists/src" || fail "cannot read $srclist"
 else
-	(sources) >"$stage/lists/src.raw" || fail "cannot list the source tree's headers"
+	(sources) >"$stage/lists/src.raw" || fail "cannot list the source tree's files"
 	wanted <"$stage/lists/src.raw" >"$stage/lists/src"
 fi
+if [ -n "$objlist" ]; then
+	cp "$objlist" "$stage/lists/obj" || fail "cannot read $objlist"
+else
+	(objects) >"$stage/lists/obj.raw" || fail "cannot list the object tree's files"
+	wanted <"$stage/lists/obj.raw" >"$stage/lists/obj"
+fi
 
-# Object-tree inputs: generated headers and config, and the host tools
-# that external module builds run.  utsversion.h and compile.h carry the
-# build time, user and host and no module needs them.
+# The programs (and GCC plugins) are copied over and stripped in the
+# stage: they must be files of their own, never links to files elsewhere
+# on this machine.
 {
-	find include/generated "$arch_inc/generated" \
-		\( -type f -o -type l \) -name '*.h' \
-		! -name utsversion.h ! -name compile.h ||
-		fail "cannot list the generated headers"
-	echo include/config/auto.conf
-	echo include/config/kernel.release
-	echo scripts/basic/fixdep
-	echo scripts/mod/modpost
-	if enabled CONFIG_OBJTOOL; then echo tools/objtool/objtool; fi
-	if enabled CONFIG_MODVERSIONS; then echo scripts/genksyms/genksyms; fi
-	[ -z "$mcount_c" ] || echo "$mcount_c"
-	if enabled CONFIG_DEBUG_INFO_BTF_MODULES; then
-		echo tools/bpf/resolve_btfids/resolve_btfids
-	fi
-	if enabled CONFIG_GCC_PLUGINS; then
-		find scripts/gcc-plugins -name '*.so' || fail "cannot list the GCC plugins"
-	fi
-} >"$stage/lists/obj.raw"
-wanted <"$stage/lists/obj.raw" >"$stage/lists/obj"
-
-# The programs are copied over and stripped in the stage: they must be
-# files of their own, never links to files elsewhere on this machine.
-grep -v -e '^include/' -e '^arch/' "$stage/lists/obj" >"$stage/lists/progs" || :
+	progs
+	grep '\.so$' "$stage/lists/obj" || :
+} | sort -u >"$stage/lists/progs"
 while read -r f; do
 	[ -e "$f" ] || fail "$f is missing from the object tree"
 done <"$stage/lists/obj"
@@ -257,6 +295,10 @@ if [ -n "$kit" ]; then
 	done) >"$stage/lists/kit.raw" || fail "cannot list $kit"
 	sort "$stage/lists/kit.raw" >"$stage/lists/kit"
 	[ -s "$stage/lists/kit" ] || fail "$kit holds no programs"
+	printf '%s\n' "$selected" | sed -n 's/^kit //p' | while read -r f; do
+		grep -qxF "$f" "$stage/lists/kit" ||
+			fail "$kit/$f is missing: kheaders.manifest lists it as a kit program"
+	done || exit
 	while read -r f; do
 		grep -qxF "$f" "$stage/lists/obj" ||
 			fail "$kit/$f has no counterpart in the object tree"
@@ -335,19 +377,15 @@ else
 	strip_bin=$(command -v strip || command -v llvm-strip) ||
 		fail "neither 'strip' nor 'llvm-strip' found; one is needed for CONFIG_IKHEADERS"
 fi
-for f in scripts/basic/fixdep scripts/mod/modpost tools/objtool/objtool \
-	 scripts/genksyms/genksyms scripts/recordmcount \
-	 tools/bpf/resolve_btfids/resolve_btfids; do
-	[ -f "$stage/root/$f" ] || continue
-	"$strip_bin" --strip-all --remove-section=.note.gnu.build-id \
-		"$stage/root/$f" || fail "$strip_bin failed on $f"
-done
 # GCC plugins keep the dynamic symbols gcc looks up in them.
-grep '^scripts/gcc-plugins/.*\.so$' "$stage/lists/obj" >"$stage/lists/plugins" || :
 while read -r f; do
-	"$strip_bin" --strip-unneeded --remove-section=.note.gnu.build-id \
+	case $f in
+	*.so) how=--strip-unneeded ;;
+	*) how=--strip-all ;;
+	esac
+	"$strip_bin" "$how" --remove-section=.note.gnu.build-id \
 		"$stage/root/$f" || fail "$strip_bin failed on $f"
-done <"$stage/lists/plugins"
+done <"$stage/lists/progs"
 
 # The dependency list: every input file, and the programs and linker
 # script this run used.  Files added or removed show in -S's list, which

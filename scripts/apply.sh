@@ -156,7 +156,7 @@ fi
 gi=$tree/kernel/.gitignore
 if [ -f "$gi" ]; then
 	grep -v -e '^/kheaders' "$gi" >"$tmp/gitignore" || true
-	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders-srclist \
+	printf '/%s\n' kheaders-module.lds kheaders-symvers kheaders-srclist kheaders-objlist \
 		kheaders-btfsum kheaders_data.tar.xz kheaders_data.index \
 		kheaders_strip kheaders_mkindex kheaders-kit >>"$tmp/gitignore"
 fi
@@ -164,7 +164,7 @@ fi
 # What goes where: SOURCE DESTINATION MODE, new files first, init/Kconfig
 # last, so that the tree never points at a file it lacks.
 {
-	for f in Kconfig.kheaders Makefile.kheaders kheaders.h kheaders.c \
+	for f in Kconfig.kheaders Makefile.kheaders kheaders.manifest kheaders.h kheaders.c \
 		 kheaders_data.S kheaders_strip.c kheaders_mkindex.c \
 		 kheaders_fmt.h kheaders_fmt.c kheaders_super.c; do
 		echo "$overlay/kernel/$f	kernel/$f	644"

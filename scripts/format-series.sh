@@ -273,6 +273,15 @@ Why it is shaped as it is:
   data.  The generator lists its inputs in a dependency file, so a
   no-op make packs nothing.
 
+- What the archive holds is one table, kernel/kheaders.manifest: the
+  source and generated files, and the programs a module build runs,
+  each under the options it needs.  kernel/Makefile builds the "kit"
+  programs it names for the kernel's architecture, and gen_kheaders.sh
+  packs what it names, so the two cannot drift apart.  As in mainline
+  since 6.17, the lists of files to pack are kept with filechk, so a
+  file added or removed in either tree repacks the archive, and one
+  never packed (an editor's swap file) does not.
+
 - One top-level Makefile hunk is left: with CONFIG_IKHEADERS=y and
   modules, KBUILD_MODULES is set, so that "make bzImage" builds the
   modules too.  The archive built into the image must hold the whole

@@ -194,7 +194,8 @@ make_tree() {
 	cp "$work/tool" "$o/tools/objtool/objtool"
 	echo 'SECTIONS {}' >"$o/kernel/kheaders-module.lds"
 	printf '0x00000000\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$o/kernel/kheaders-symvers"
-	cp "$KH_REPO/kernel/gen_kheaders.sh" "$KH_REPO/kernel/kheaders_pack.sh" "$s/"
+	cp "$KH_REPO/kernel/gen_kheaders.sh" "$KH_REPO/kernel/kheaders_pack.sh" \
+		"$KH_REPO/kernel/kheaders.manifest" "$s/"
 }
 
 # gen DIR [VAR=VALUE...] [-- OPTION...]: run the generator in DIR/obj as
@@ -284,7 +285,7 @@ check "dependency list names the headers" grep -q "^  $work/t1/src/include/linux
 check "dependency list names no directory" no_line "^  $work/t1/src/include/linux \\\\\$" "$deps"
 # -L: the source files that are packed, as Kbuild keeps them in a list
 # the archive depends on; -S: the archive is packed from such a list.
-(cd "$work/t1/obj" && srctree="$work/t1/src" SRCARCH=x86 sh "$work/t1/src/gen_kheaders.sh" -L) \
+(cd "$work/t1/obj" && srctree="$work/t1/src" SRCARCH=x86 sh "$work/t1/src/gen_kheaders.sh" -L src) \
 	>"$work/srclist" 2>&1
 check "-L lists the packed source files, sorted, without the unpacked ones" \
 	all_of_lines "$work/srclist" '^include/linux/a\.h$' '^arch/x86/mach-b/include/mach/b\.h$' \
@@ -439,6 +440,65 @@ check "... and, built, it is packed instead of the script" \
 	quietly gen "$work/t12"
 check "... which is there, and the script is not" \
 	all_members "$a12" '^\./scripts/recordmcount$' '!^\./scripts/recordmcount\.pl$'
+
+# One manifest: kernel/Makefile builds the kit programs that
+# kheaders.manifest lists for a configuration, and the generator packs
+# the same ones.  kernel/Makefile is read by make as Kbuild would, with
+# the configuration's options as make variables (kit_made), and
+# compared with the kit lines among the generator's object list.
+kit_all=$(sed -n 's/^kit  *\([^ ]*\).*/\1/p' "$KH_REPO/kernel/kheaders.manifest")
+# shellcheck disable=SC2016 # make syntax, not shell
+printf '%s\n' 'comma := ,' 'obj := kernel' 'include $(srctree)/kernel/Makefile' \
+	'print: ; @printf "%s\n" $(kheaders-kit-progs:kheaders-kit/%=%)' >"$work/kit.mk"
+kit_made() { make -s -f "$work/kit.mk" srctree="$1" CONFIG_IKHEADERS=y CONFIG_CC_CAN_LINK=y "${@:2}" print; }
+make_tree "$work/t13"
+kit_agrees() {
+	local opts=() o made packed
+	for o in "$@"; do opts+=("$o=y"); done
+	printf '%s=y\n' "$@" >"$work/t13/obj/include/config/auto.conf"
+	made=$(kit_made "$KH_REPO" "${opts[@]}" | sort) || return 1
+	packed=$( (cd "$work/t13/obj" && srctree="$work/t13/src" SRCARCH=x86 \
+		sh "$work/t13/src/gen_kheaders.sh" -L obj) | grep -xF "$kit_all" | sort) || return 1
+	[ "$made" = "$packed" ] && return
+	printf '  made: %s; packed: %s\n' "${made//$'\n'/ }" "${packed//$'\n'/ }"
+	return 1
+}
+for opts in "" CONFIG_MODVERSIONS CONFIG_DEBUG_INFO_BTF_MODULES \
+	CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT \
+	"CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT CONFIG_HAVE_C_RECORDMCOUNT" \
+	"CONFIG_HAVE_C_RECORDMCOUNT CONFIG_MODVERSIONS CONFIG_DEBUG_INFO_BTF_MODULES"; do
+	# shellcheck disable=SC2086 # one option a word
+	check "manifest: kernel/Makefile builds the kit the generator packs, with ${opts:-no option}" \
+		kit_agrees $opts
+done
+check "manifest: every kit program for the fullest configuration is built" \
+	test "$(kit_made "$KH_REPO" CONFIG_MODVERSIONS=y CONFIG_FTRACE_MCOUNT_USE_RECORDMCOUNT=y \
+		CONFIG_HAVE_C_RECORDMCOUNT=y CONFIG_DEBUG_INFO_BTF_MODULES=y | wc -l)" = \
+		"$(printf '%s\n' "$kit_all" | wc -l)"
+# A kit line kernel/Makefile cannot build stops make, named.
+mkdir -p "$work/t13/repo/kernel"
+cp "$KH_REPO/kernel/Makefile" "$work/t13/repo/kernel/"
+{ cat "$KH_REPO/kernel/kheaders.manifest"; echo 'kit        scripts/kh_new CONFIG_X'; } \
+	>"$work/t13/repo/kernel/kheaders.manifest"
+msg=$(kit_made "$work/t13/repo" CONFIG_X=y 2>&1)
+check "manifest: a kit line without sources in kernel/Makefile stops make, named" \
+	grep -q "kheaders.manifest lists scripts/kh_new as a kit program, but this Makefile has no kheaders-kit-src-kh_new" <<<"$msg"
+check "... and is not asked for when its condition does not hold" quietly kit_made "$work/t13/repo"
+# The generator's side of the same: a kit program the kit lacks.
+cp "$work/t13/repo/kernel/kheaders.manifest" "$work/t13/src/"
+printf 'CONFIG_X=y\n' >"$work/t13/obj/include/config/auto.conf"
+kit=$work/t13/obj/kernel/kheaders-kit
+mkdir -p "$kit/scripts/basic" "$kit/scripts/mod"
+cp "$work/tool" "$kit/scripts/basic/fixdep"
+cp "$work/tool" "$kit/scripts/mod/modpost"
+cp "$work/tool" "$work/t13/obj/scripts/kh_new"
+msg=$(gen "$work/t13" -- -K "$kit" 2>&1)
+check "manifest: a kit program missing from the kit stops the build, named" \
+	grep -q "kheaders-kit/scripts/kh_new is missing: kheaders.manifest lists it as a kit program" <<<"$msg"
+echo 'tool      scripts/kh_new' >>"$work/t13/src/kheaders.manifest"
+msg=$(gen "$work/t13" 2>&1)
+check "manifest: a line of an unknown kind stops the build, named by its line" \
+	grep -q "kheaders.manifest:$(wc -l <"$work/t13/src/kheaders.manifest"): not KIND PATH \[CONDITION\]" <<<"$msg"
 
 # A ; in a name is escaped: make reads it as part of the name, instead
 # of ending the prerequisites there and running the rest as a recipe.

@@ -38,6 +38,10 @@ check "the cover letter has its subject and text" \
 check "the cover letter argues for the top-level Makefile hunk and for /proc" \
 	has_lines "$work/series/0000-cover-letter.patch" '^- One top-level Makefile hunk is left: ' \
 	'CONFIG_TRIM_UNUSED_KSYMS' '^- /proc/kheaders\.tar\.xz comes back beside '
+check "the cover letter says the archive's content is one manifest, read by both sides" \
+	has_lines "$work/series/0000-cover-letter.patch" \
+	'^- What the archive holds is one table, kernel/kheaders\.manifest' \
+	'kernel/Makefile builds the "kit"'
 # shellcheck disable=SC2016 # the workflow's text, not expansions
 check "the cover letter shows the user's workflow" \
 	has_lines "$work/series/0000-cover-letter.patch" \

@@ -20,10 +20,11 @@ work=$(mktemp -d)
 probe=$tree/include/linux/kheaders-probe.h
 probe2=$tree/include/linux/kheaders-probe2.h
 stale=$tree/include/generated/kheaders-stale.h
+gprobe=$build/include/generated/kheaders-probe.h
 cp "$build/.config" "$work/config.start"
 cleanup() {
 	cmp -s "$work/config.start" "$build/.config" || cp "$work/config.start" "$build/.config"
-	rm -rf "$work" "$probe" "$probe2" "$stale"
+	rm -rf "$work" "$probe" "$probe2" "$stale" "$gprobe"
 	rmdir "$tree/include/generated" 2>/dev/null
 	"$KH_REPO/scripts/apply.sh" "$tree" >/dev/null
 }
@@ -106,6 +107,20 @@ cp "$build/include/generated/timeconst.h" "$work/timeconst.h"
 "$build/kernel/kheaders_strip" "$work/timeconst.h"
 check "archive's timeconst.h equals the build's (comments stripped)" \
 	cmp -s <(member include/generated/timeconst.h) "$work/timeconst.h"
+
+# A generated header appears in the object tree, as a new option's or
+# an asm-generic wrapper would, and goes: the object tree's list of
+# files changes, so the archive follows.
+echo '#define KHEADERS_GENERATED_PROBE 1' >"$gprobe"
+mk
+expect 1 "generated header added"
+check "added generated header is in the archive" \
+	grep -q KHEADERS_GENERATED_PROBE < <(member include/generated/kheaders-probe.h)
+rm -f "$gprobe"
+mk
+expect 1 "generated header removed"
+check "removed generated header is gone from the archive" \
+	lists_no "$archive" 'generated/kheaders-probe\.h$'
 
 # .config changed: the new release string must reach autoconf.h,
 # kernel.release and utsrelease.h in the archive.
