@@ -72,6 +72,7 @@ fi
 
 log "building $name (Linux $ver, $KH_JOBS jobs)"
 start=$(date +%s)
+record_goals "$out" "$ver" "$arch" "$llvm" "${image##*/}" modules
 "${kmake[@]}" "${image##*/}" modules >"$out/.kh-build.log" 2>&1 &
 pid=$!
 # Objects compiled so far, against how many this kernel had last time.

@@ -166,6 +166,15 @@ kernel_vars() {
 	esac
 }
 
+# record_goals BUILD VERSION ARCH LLVM GOALS...: write down how BUILD was
+# last made, so that tests/test-settled.sh can make it again the same way
+# once every suite has run, and see that nothing is built.
+record_goals() {
+	local build=$1
+	shift
+	echo "$*" >"$build/.kh-goals"
+}
+
 # config_holds LINE CONFIG: the .config file CONFIG has what the fragment
 # line LINE asks for ("CONFIG_X=V", or "# CONFIG_X is not set": no X=).
 config_holds() {

@@ -26,7 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # long emulated guest runs while the other lanes compile.  So split, from
 # cold, lanes A and B end together, lane C some minutes before.
 lane_a=(test-fast.sh test-btf.sh test-ktap.sh test-install.sh test-fmt.sh)
-lane_b=() lane_c=()
+lane_b=() lane_c=() last=()
 if [ "${1:-}" != --fast ]; then
 	lane_a+=(test-apply.sh test-staleness.sh test-kbuild.sh test-series.sh
 		test-reproducible.sh test-extmod.sh test-guest-workflow.sh)
@@ -36,10 +36,15 @@ if [ "${1:-}" != --fast ]; then
 	lane_c+=("test-guest-arm64.sh -l" "test-extmod.sh -a arm64" "test-extmod.sh -a mips"
 		"test-extmod.sh -a arm" "test-extmod.sh -a riscv64" "test-extmod.sh -a ppc64le"
 		"test-extmod.sh -a s390x")
+	# Once the lanes end: every kernel tree they made is settled.
+	last=(test-settled.sh)
 fi
 
 state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
+# test-settled.sh looks only at the trees made since.
+touch "$state/start"
+export KH_RUN_START=$state/start
 
 # say: print stdin's lines at once, not between another suite's lines.
 say() { flock "$state/print.lock" cat; }
@@ -126,9 +131,10 @@ set +m
 # shellcheck disable=SC2064 # these process groups, now
 trap "kill -TERM -- ${groups[*]} 2>/dev/null; exit 130" INT TERM HUP
 wait
+lane "${last[@]}"
 
 passed=0 failed=0 skipped=0 cpu=0
-for s in "${lane_a[@]}" "${lane_b[@]}" "${lane_c[@]}"; do
+for s in "${lane_a[@]}" "${lane_b[@]}" "${lane_c[@]}" "${last[@]}"; do
 	case $s in after:*) continue ;; esac
 	c=$(cpu_seconds "$state/${s// /_}.cpu")
 	[ "$c" = '?' ] || cpu=$((cpu + c))

@@ -217,6 +217,7 @@ for fl in $flavors; do
 	check "$name: ... and the archive is again the one of the clean build" \
 		[ "$(sha "$archive")" = "$full" ]
 	check "$name: then 'make all' is a no-op" make_noop all
+	record_goals "$build" "$ver" x86_64 "$llvm" all
 done
 
 summary
