@@ -146,16 +146,14 @@ sources() {
 # program must be there: it is built with the kernel.
 objects() {
 	omitted=$(printf '%s\n' "$selected" | sed -n 's/^omit //p')
-	printf '%s\n' "$selected" | while read -r kind path; do
+	found=$(printf '%s\n' "$selected" | while read -r kind path; do
 		case $kind in
 		generated) find "$path" \( -type f -o -type l \) -name '*.h' ;;
 		object | kit | program) echo "$path" ;;
 		plugins) find "$path" -type f -name '*.so' ;;
 		esac || exit
-	done | {
-		# Only a failed find, not one with nothing left, stops it.
-		grep -vxF -e "$omitted" || [ $? = 1 ]
-	}
+	done) || return
+	printf '%s\n' "$found" | grep -vxF -e "$omitted" || :
 }
 
 # progs: the programs among them, but the GCC plugins.

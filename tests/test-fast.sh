@@ -555,19 +555,21 @@ check "... and the file it points to is untouched" cmp "$work/host-file" "$work/
 # A file or directory the builder cannot read stops the build; nothing
 # is left half-packed.
 if command -v setpriv >/dev/null; then
-	for what in file dir; do
-		make_tree "$work/t8$what"
+	for what in "source file" "source dir" "generated dir"; do
+		d=$work/t8${what// /-}
+		make_tree "$d"
 		chmod 755 "$work"
-		chown -R 65534:65534 "$work/t8$what"
-		if [ "$what" = file ]; then
-			chmod 000 "$work/t8$what/src/include/linux/a.h"
-		else
-			chmod 000 "$work/t8$what/src/arch/x86/include/asm"
-		fi
-		msg=$(gen_as=65534 gen "$work/t8$what" 2>&1)
-		check "an unreadable source $what stops the build" \
-			grep -qE "error: cannot (read|list) the source tree" <<<"$msg"
-		check "no archive after an unreadable source $what" test ! -e "$work/t8$what/obj/kernel/kheaders_data.tar.xz"
+		chown -R 65534:65534 "$d"
+		tree=source
+		case $what in
+		"source file") chmod 000 "$d/src/include/linux/a.h" ;;
+		"source dir") chmod 000 "$d/src/arch/x86/include/asm" ;;
+		*) chmod 000 "$d/obj/arch/x86/include/generated/asm"; tree=object ;;
+		esac
+		msg=$(gen_as=65534 gen "$d" 2>&1)
+		check "an unreadable $what stops the build" \
+			grep -qE "error: cannot (read|list) the $tree tree" <<<"$msg"
+		check "no archive after an unreadable $what" test ! -e "$d/obj/kernel/kheaders_data.tar.xz"
 	done
 else
 	skip "setpriv not installed: unreadable inputs not checked"
