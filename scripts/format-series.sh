@@ -270,8 +270,12 @@ Why it is shaped as it is:
   needs modpost's output: Makefile.modfinal (=m) and Makefile.vmlinux
   (=y) include kernel/Makefile.kheaders, with the smallest hook each:
   the include, and one prerequisite for the object that carries the
-  data.  The generator lists its inputs in a dependency file, so a
-  no-op make packs nothing.
+  data.  A generic "more objects for module X" hook in Makefile.modfinal
+  was considered: it would be an interface with one user, and the rules
+  that make the object would still have to be included there; these
+  lines name the one file they include, and do nothing without
+  CONFIG_IKHEADERS.  The generator lists its inputs in a dependency
+  file, so a no-op make packs nothing.
 
 - What the archive holds is one table, kernel/kheaders.manifest: the
   source and generated files, and the programs a module build runs,

@@ -35,9 +35,10 @@ mapfile -t patches < <(find "$work/series" -name '0*.patch' ! -name '0000-*' | s
 check "a cover letter and three patches" [ -f "$work/series/0000-cover-letter.patch" ] && [ "${#patches[@]}" = 3 ]
 check "the cover letter has its subject and text" \
 	no_line '\*\*\* (SUBJECT|BLURB) HERE' "$work/series/0000-cover-letter.patch"
-check "the cover letter argues for the top-level Makefile hunk and for /proc" \
+check "the cover letter argues for the top-level Makefile hunk, the modfinal hook and /proc" \
 	has_lines "$work/series/0000-cover-letter.patch" '^- One top-level Makefile hunk is left: ' \
-	'CONFIG_TRIM_UNUSED_KSYMS' '^- /proc/kheaders\.tar\.xz comes back beside '
+	'CONFIG_TRIM_UNUSED_KSYMS' 'A generic "more objects for module X" hook in Makefile\.modfinal' \
+	'^- /proc/kheaders\.tar\.xz comes back beside '
 check "the cover letter says the archive's content is one manifest, read by both sides" \
 	has_lines "$work/series/0000-cover-letter.patch" \
 	'^- What the archive holds is one table, kernel/kheaders\.manifest' \
