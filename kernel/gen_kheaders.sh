@@ -228,12 +228,25 @@ while read -r f; do
 	fi
 done <"$stage/lists/progs"
 
-# Copied through files, not pipes, so that a file tar cannot read stops
-# the build.  Hard links become files of their own.
+# take DIR LIST TAR: the files LIST names in DIR, into TAR.  Copied
+# through files, not pipes, so that a file tar cannot read stops the
+# build.  Hard links become files of their own.  GNU tar exits 1 when a
+# file changed while it read it, as its status does when another link
+# to it is made or removed (a hard-linked copy of the tree made beside
+# the build): the files are read again, up to three times.
+take() {
+	tries=1
+	until (cd "$1" && tar -cf "$3" --no-recursion --hard-dereference -T "$2"); do
+		[ $? = 1 ] && [ $tries -lt 3 ] || return 1
+		tries=$((tries + 1))
+		echo "$me: warning: a file changed while it was read (see above);" \
+			"reading them again" >&2
+	done
+}
 mkdir "$stage/root"
-(cd "$srctree" && tar -cf "$stage/src.tar" --no-recursion --hard-dereference \
-	-T "$stage/lists/src") || fail "cannot read the source tree's inputs (see above)"
-tar -cf "$stage/obj.tar" --no-recursion --hard-dereference -T "$stage/lists/obj" ||
+take "$srctree" "$stage/lists/src" "$stage/src.tar" ||
+	fail "cannot read the source tree's inputs (see above)"
+take . "$stage/lists/obj" "$stage/obj.tar" ||
 	fail "cannot read the object tree's inputs (see above)"
 for t in src obj; do
 	tar -xf "$stage/$t.tar" -C "$stage/root" || fail "cannot unpack $stage/$t.tar"

@@ -321,6 +321,44 @@ check "-t sets every mtime" every_entry "$work/ts.tar.xz" ' 2024-05-06 07:08 '
 gen "$work/t1"
 check "no Module.symvers packed from an empty copy" lists_no "$a1" Module.symvers
 
+# A file whose status changes while tar reads it (another link to it
+# made or removed, as a hard-linked copy of the tree does) makes GNU tar
+# exit 1: the generator reads the files again, up to three times.  The
+# stand-in tar says so on its first N reads of a list (-T), and counts
+# every read.
+mkdir -p "$work/flaky"
+cat >"$work/flaky/tar" <<EOF
+#!/bin/sh
+case " \$* " in *" -T "*) ;; *) exec $(command -v tar) "\$@" ;; esac
+n=\$(cat "\$KH_TAR_READS" 2>/dev/null || echo 0)
+echo \$((n + 1)) >"\$KH_TAR_READS"
+if [ "\$n" -lt "\$KH_TAR_FAILS" ]; then
+	echo "tar: include/linux/a.h: file changed as we read it" >&2
+	exit 1
+fi
+exec $(command -v tar) "\$@"
+EOF
+chmod 755 "$work/flaky/tar"
+make_tree "$work/t14"
+a14=$work/t14/obj/kernel/kheaders_data.tar.xz
+# flaky FAILS: the generator on t14 with the stand-in tar failing FAILS
+# times; prints its messages.
+flaky() {
+	rm -f "$work/flaky/reads" "$a14"
+	gen "$work/t14" PATH="$work/flaky:$PATH" KH_TAR_READS="$work/flaky/reads" \
+		KH_TAR_FAILS="$1" 2>&1
+}
+msg=$(flaky 2)
+check "a file that changed while read: the generator reads again and packs" test -s "$a14"
+check "... saying so" grep -q "warning: a file changed while it was read (see above); reading them again" <<<"$msg"
+check "... with two more reads of the source list, then one of the object list" \
+	test "$(cat "$work/flaky/reads")" = 4
+msg=$(flaky 3)
+check "a file that changes on every read stops the build after three, named" \
+	grep -q "error: cannot read the source tree's inputs" <<<"$msg"
+check "... and leaves no archive" test ! -e "$a14"
+check "... after three reads" test "$(cat "$work/flaky/reads")" = 3
+
 # Failures: a clear message, and no archive left behind.
 rm -f "$a1"
 mkdir -p "$work/fakebin"
