@@ -121,6 +121,13 @@ rules() {
 }
 selected=$(rules) || fail "cannot read $manifest"
 
+# of_kind KIND...: the paths of the selected lines of those kinds.
+of_kind() {
+	for k; do
+		printf '%s\n' "$selected" | sed -n "s|^$k ||p"
+	done
+}
+
 # sources: the source tree's files the manifest names, unsorted.
 # Generated directories are taken from the object tree only, so stale
 # ones left in the source tree by an earlier in-tree build never leak in.
@@ -145,7 +152,7 @@ sources() {
 # objects: the object tree's files the manifest names, unsorted.  A
 # program must be there: it is built with the kernel.
 objects() {
-	omitted=$(printf '%s\n' "$selected" | sed -n 's/^omit //p')
+	omitted=$(of_kind omit)
 	found=$(printf '%s\n' "$selected" | while read -r kind path; do
 		case $kind in
 		generated) find "$path" \( -type f -o -type l \) -name '*.h' ;;
@@ -158,7 +165,7 @@ objects() {
 
 # progs: the programs among them, but the GCC plugins.
 progs() {
-	printf '%s\n' "$selected" | sed -n -e 's/^kit //p' -e 's/^program //p'
+	of_kind kit program
 }
 
 # Listed in full before it is sorted: a directory find cannot read must
@@ -306,7 +313,7 @@ if [ -n "$kit" ]; then
 	done) >"$stage/lists/kit.raw" || fail "cannot list $kit"
 	sort "$stage/lists/kit.raw" >"$stage/lists/kit"
 	[ -s "$stage/lists/kit" ] || fail "$kit holds no programs"
-	printf '%s\n' "$selected" | sed -n 's/^kit //p' | while read -r f; do
+	of_kind kit | while read -r f; do
 		grep -qxF "$f" "$stage/lists/kit" ||
 			fail "$kit/$f is missing: kheaders.manifest lists it as a kit program"
 	done || exit
